@@ -118,7 +118,7 @@ function planFiles(req: CatalogRequest): Plan {
   }
   if (missing.length) {
     throw new ReplayRefused(
-      `cannot replay ${req.date}: missing required flat file${missing.length > 1 ? 's' : ''}:\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+      `cannot replay ${req.date}: missing required flat file${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
       missing[0],
     );
   }

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DAY, writeDay } from '../streams/replay/replayTestDay.js';
+
+const BIN = resolve('bin/dreambot.js');
+let root = '';
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DREAMBOT_STORAGE_DIR: join(root, 'storage'), DREAMBOT_CONFIG: '' },
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'dreambot-cli-'));
+  writeDay(join(root, 'data'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('dreambot CLI', () => {
+  it('replay prints counts per type, data quality and events/s; exit 0', () => {
+    const r = run(['replay', '--date', DAY, '--data', join(root, 'data'), '--symbols', 'SPY,SPX', '--out', join(root, 'out')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/IndexValue\s+60/);
+    expect(r.stdout).toMatch(/data quality: .* 0 dropped as bad/);
+    expect(r.stdout).toMatch(/events\/s/);
+    const summary = JSON.parse(readFileSync(join(root, 'out', 'summary.json'), 'utf8'));
+    expect(summary.counts.IndexValue).toBe(60);
+  });
+
+  it('--json prints machine-readable output and reuses the catalog', () => {
+    const r = run(['replay', '--date', DAY, '--data', join(root, 'data'), '--symbols', 'SPY,SPX', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.catalog.built).toBe(false);
+    expect(j.events).toBe(j.catalog.rows);
+  });
+
+  it('ingest builds the catalog only', () => {
+    const r = run(['ingest', '--date', DAY, '--data', join(root, 'data'), '--symbols', 'QQQ']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^catalog .* built: \d+ rows/);
+  });
+
+  it('a refused day exits 1 with a one-line reason', () => {
+    const r = run(['replay', '--date', '2025-12-25', '--data', join(root, 'data')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^dreambot: cannot replay 2025-12-25: not an NYSE trading day \(Christmas Day\)/);
+  });
+
+  it('bad usage exits 2; bad config lists every problem', () => {
+    expect(run(['replay']).code).toBe(2);
+    expect(run(['frobnicate']).code).toBe(2);
+    const bad = run(['replay', '--date', DAY, '--symbols', 'TSLA,SPY']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/invalid configuration/);
+    expect(bad.stderr).toMatch(/replay\.symbols\.0/);
+    expect(run(['replay', '--date', '2025-13-01']).stderr).toMatch(/not a calendar date|not a date/);
+  });
+
+  it('--help works on every command', () => {
+    for (const c of ['replay', 'ingest', 'synth']) {
+      const r = run([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`dreambot ${c}`);
+    }
+  });
+});
