@@ -45,6 +45,7 @@ import {
   ROOT_INFO,
   isOptionRoot,
   tryParseOcc,
+  type OptionContract,
   type OptionRight,
   type Settlement,
   type Underlying,
@@ -144,6 +145,12 @@ interface Slice {
   cacheFit: SmileFit | null;
 }
 
+interface ContractMeta {
+  readonly contract: OptionContract;
+  readonly settlement: Settlement;
+  readonly instant: number;
+}
+
 export class VolSurface {
   private readonly rate: number;
   private readonly q: number;
@@ -151,6 +158,8 @@ export class VolSurface {
   private readonly minStrikes: number;
   private readonly underlying: Underlying | undefined;
   private readonly slices = new Map<string, Slice>();
+  /** Per option symbol: parsed contract, settlement and expiry instant (null: not ours / unparseable). */
+  private readonly contracts = new Map<string, ContractMeta | null>();
   private lastNow = Number.NEGATIVE_INFINITY;
   private lastSpot = Number.NaN;
 
@@ -166,19 +175,15 @@ export class VolSurface {
   update(quote: SurfaceQuote, spot: number, tsNow: number): SurfaceUpdateResult {
     if (!(spot > 0) || !Number.isFinite(spot)) return 'bad-spot';
     this.advance(spot, tsNow);
-    const c = tryParseOcc(quote.symbol);
-    if (!c) return 'unknown-symbol';
-    let settlement: Settlement = 'PM';
-    if (isOptionRoot(c.root)) {
-      const info = ROOT_INFO[c.root];
-      if (this.underlying !== undefined && info.underlying !== this.underlying) return 'unknown-symbol';
-      settlement = info.settlement;
-    } else if (this.underlying !== undefined) {
-      return 'unknown-symbol';
+    // Parsing the symbol and finding the expiry instant cost ~30 µs (calendar lookups); do it once per contract.
+    let meta = this.contracts.get(quote.symbol);
+    if (meta === undefined) {
+      meta = this.contractMeta(quote.symbol);
+      this.contracts.set(quote.symbol, meta);
     }
+    if (meta === null) return 'unknown-symbol';
+    const { contract: c, settlement, instant } = meta;
     if (tsNow - quote.ts > this.maxAge) return 'stale';
-
-    const instant = expiryInstantMs(c.expiry, settlement);
     if (instant <= tsNow) return 'expired';
     let slice = this.slices.get(c.expiry);
     if (slice && slice.settlement !== settlement) {
@@ -306,6 +311,20 @@ export class VolSurface {
     this.slices.clear();
     this.lastNow = Number.NEGATIVE_INFINITY;
     this.lastSpot = Number.NaN;
+  }
+
+  private contractMeta(symbol: string): ContractMeta | null {
+    const c = tryParseOcc(symbol);
+    if (!c) return null;
+    let settlement: Settlement = 'PM';
+    if (isOptionRoot(c.root)) {
+      const info = ROOT_INFO[c.root];
+      if (this.underlying !== undefined && info.underlying !== this.underlying) return null;
+      settlement = info.settlement;
+    } else if (this.underlying !== undefined) {
+      return null;
+    }
+    return { contract: c, settlement, instant: expiryInstantMs(c.expiry, settlement) };
   }
 
   private advance(spot: number, tsNow: number): void {
