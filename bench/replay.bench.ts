@@ -5,65 +5,24 @@
  *  - catalog build time (flat files → Parquet catalog, forced rebuild);
  *  - raw DuckDB scan of the catalog (the same query the source runs, touching every value; the baseline);
  *  - the replay source (catalogEvents: typed arrays → MarketEvent objects → one subscriber that counts);
- * scan and replay alternate ROUNDS times; medians and the replay/scan ratio are printed.
+ * scan and replay alternate BENCH_ROUNDS times; medians and the replay/scan ratio are printed.
  * Targets (issue #2): replay ≥ 1.5M events/s, ≥ 70% of the raw scan, peak RSS < 400 MB.
- *
- * Options (env): BENCH_DATE (default 2025-03-10), BENCH_SEED (42), BENCH_ROUNDS (3),
- * BENCH_DIR (storage/bench: the generated day lives here and is reused across runs).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { buildCatalog, type CatalogRequest } from '../src/streams/replay/buildCatalog.js';
+import { buildCatalog } from '../src/streams/replay/buildCatalog.js';
 import { catalogEvents } from '../src/streams/replay/catalogEvents.js';
-import { datasetPath } from '../src/streams/replay/flatFiles.js';
-import { generateSyntheticDay } from '../src/streams/synthetic/generateDay.js';
-
-const DATE = process.env.BENCH_DATE ?? '2025-03-10';
-const SEED = Number(process.env.BENCH_SEED ?? 42);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const DIR = process.env.BENCH_DIR ?? join('storage', 'bench');
-const DATA = join(DIR, 'data');
-
-function request(force: boolean): CatalogRequest {
-  return {
-    dataRoot: DATA,
-    date: DATE,
-    underlyings: ['SPY', 'QQQ', 'SPX', 'NDX'],
-    strikeWindowPct: 0.02,
-    expiries: 2,
-    minuteAggs: true,
-    verifyGzip: true,
-    catalogRoot: join(DIR, 'catalog'),
-    duckdbMemoryMb: 1024,
-    duckdbThreads: 2,
-    force,
-  };
-}
-
-interface PhaseResult {
-  phase: string;
-  seconds: number;
-  rows: number;
-  rate: number;
-  maxRssMb: number;
-}
-
-function peakRssMb(): number {
-  return process.resourceUsage().maxRSS / 1024;
-}
+import { BENCH_ROUNDS, benchRequest, ensureFullDay, fmt, median, peakRssMb, phaseArg, runPhase, type PhaseResult } from './benchDay.js';
 
 async function phase(name: string): Promise<PhaseResult> {
   if (name === 'build') {
     const t0 = performance.now();
-    const c = await buildCatalog(request(true));
+    const c = await buildCatalog(benchRequest(true));
     const s = (performance.now() - t0) / 1000;
     return { phase: name, seconds: s, rows: c.meta.rows, rate: c.meta.rows / s, maxRssMb: peakRssMb() };
   }
-  const catalog = await buildCatalog(request(false));
+  const catalog = await buildCatalog(benchRequest(false));
   if (name === 'scan') {
     const instance = await DuckDBInstance.create(':memory:', { memory_limit: '256MB', threads: '2' });
     const conn = await instance.connect();
@@ -110,37 +69,16 @@ async function phase(name: string): Promise<PhaseResult> {
   throw new Error(`unknown phase ${name}`);
 }
 
-function runChild(name: string): PhaseResult {
-  const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--phase', name], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(out.trim().split('\n').pop()!) as PhaseResult;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
 async function mainBench(): Promise<void> {
-  if (!existsSync(datasetPath(DATA, 'optionQuotes', DATE))) {
-    process.stderr.write(`generating a full-scale synthetic day ${DATE} under ${DATA} (one-off)…\n`);
-    const t0 = performance.now();
-    await generateSyntheticDay({ date: DATE, scale: 'full', seed: SEED, outDir: DATA });
-    process.stderr.write(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  }
-  const build = runChild('build');
+  await ensureFullDay();
+  const self = fileURLToPath(import.meta.url);
+  const build = runPhase(self, 'build');
   console.log(`catalog build: ${build.seconds.toFixed(2)} s for ${fmt(build.rows)} rows, peak RSS ${build.maxRssMb.toFixed(0)} MB`);
   const scans: PhaseResult[] = [];
   const replays: PhaseResult[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    scans.push(runChild('scan'));
-    replays.push(runChild('replay'));
+  for (let r = 0; r < BENCH_ROUNDS; r++) {
+    scans.push(runPhase(self, 'scan'));
+    replays.push(runPhase(self, 'replay'));
   }
   const scanRate = median(scans.map((p) => p.rate));
   const replayRate = median(replays.map((p) => p.rate));
@@ -154,10 +92,6 @@ async function mainBench(): Promise<void> {
   console.log(`targets (≥1.5M events/s, ≥70% of scan, RSS < 400 MB): ${ok ? 'met' : 'NOT met'}`);
 }
 
-const i = process.argv.indexOf('--phase');
-if (i !== -1) {
-  const r = await phase(process.argv[i + 1] ?? '');
-  process.stdout.write(JSON.stringify(r) + '\n');
-} else {
-  await mainBench();
-}
+const p = phaseArg();
+if (p !== null) process.stdout.write(JSON.stringify(await phase(p)) + '\n');
+else await mainBench();

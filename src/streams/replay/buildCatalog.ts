@@ -176,7 +176,12 @@ export async function buildCatalog(req: CatalogRequest): Promise<Catalog> {
   const tmpDir = join(req.catalogRoot, '.tmp');
   mkdirSync(tmpDir, { recursive: true });
   const tmpParquet = join(dir, `events.parquet.tmp-${process.pid}`);
-  const instance = await DuckDBInstance.create(':memory:', {
+  // A file-backed scratch database (not :memory:) lets DuckDB's buffer manager page staged tables to disk, so a
+  // real day (hundreds of millions of option quotes) ingests within the memory limit.
+  const scratch = join(tmpDir, `ingest-${process.pid}-${key}.duckdb`);
+  rmSync(scratch, { force: true });
+  rmSync(`${scratch}.wal`, { force: true });
+  const instance = await DuckDBInstance.create(scratch, {
     memory_limit: `${req.duckdbMemoryMb}MB`,
     threads: String(req.duckdbThreads),
     temp_directory: tmpDir,
@@ -220,6 +225,8 @@ export async function buildCatalog(req: CatalogRequest): Promise<Catalog> {
   } finally {
     conn.closeSync();
     instance.closeSync();
+    rmSync(scratch, { force: true });
+    rmSync(`${scratch}.wal`, { force: true });
   }
 }
 
@@ -335,9 +342,11 @@ class Ingest {
     }
     const cols = header.map((h) => `${sqlStr(h)}: ${sqlStr(ds.columns[h] ?? 'VARCHAR')}`).join(', ');
     const rej = `rej_${id}`;
+    // Keep only the columns ingest uses; the rest of the row is parsed as text and discarded.
+    const keep = header.filter((h) => h in ds.columns).map((h) => `"${h}"`).join(', ');
     await this.conn.run(`DROP TABLE IF EXISTS raw_${id}`);
     await this.conn.run(
-      `CREATE TEMP TABLE raw_${id} AS SELECT * FROM read_csv(${sqlStr(path)}, header = true, auto_detect = false,
+      `CREATE TABLE raw_${id} AS SELECT ${keep} FROM read_csv(${sqlStr(path)}, header = true, auto_detect = false,
          delim = ',', quote = '"', escape = '"', columns = {${cols}}, store_rejects = true,
          rejects_table = '${rej}', rejects_scan = '${rej}_scan', rejects_limit = 10000)
        WHERE ${where}`,
@@ -365,18 +374,23 @@ class Ingest {
 
   /** Count drop reasons of `t_<id>` (a `drop_reason` column), record kept rows and reorders. */
   private async account(id: DatasetId, describe: string): Promise<void> {
-    const rows = await this.all(
-      `SELECT drop_reason, count(*), list(${describe} ORDER BY rid)[1:3] FROM t_${id} GROUP BY drop_reason ORDER BY drop_reason NULLS FIRST`,
+    await this.conn.run(`DROP TABLE raw_${id}`);
+    await this.conn.run(`DROP TABLE IF EXISTS dup_${id}`);
+    const rows = await this.all(`SELECT drop_reason, count(*) FROM t_${id} GROUP BY drop_reason ORDER BY drop_reason NULLS FIRST`);
+    // Examples only for dropped rows (never aggregate the kept millions into a list).
+    const ex = await this.all(
+      `SELECT drop_reason, ${describe} FROM (
+         SELECT *, row_number() OVER (PARTITION BY drop_reason ORDER BY rid) AS rn FROM t_${id} WHERE drop_reason IS NOT NULL)
+       WHERE rn <= 3 ORDER BY drop_reason, rid`,
     );
     let read = 0;
     let kept = 0;
-    for (const [reason, n, ex] of rows) {
+    for (const [reason, n] of rows) {
       read += Number(n);
       if (reason === null) kept = Number(n);
       else {
-        const examples = (ex as { items?: unknown[] } | unknown[]);
-        const items = Array.isArray(examples) ? examples : (examples.items ?? []);
-        this.drops.push({ dataset: id, reason: String(reason), rows: Number(n), examples: items.map(String) });
+        const examples = ex.filter((e) => e[0] === reason).map((e) => String(e[1]));
+        this.drops.push({ dataset: id, reason: String(reason), rows: Number(n), examples });
       }
     }
     this.rowsRead[id] = read;
@@ -391,8 +405,24 @@ class Ingest {
             WHEN ${col} < ${this.dayStartNs} OR ${col} >= ${this.dayEndNs} THEN 'outside_date'`;
   }
 
+  /** A row stamped earlier than the row before it (same ticker, file order). `lag` streams after one sort. */
   private outOfOrder(col: string): string {
-    return `coalesce(${col} < max(${col}) OVER (PARTITION BY ticker ORDER BY rowid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false)`;
+    return `coalesce(${col} < lag(${col}) OVER (PARTITION BY ticker ORDER BY r.rowid), false)`;
+  }
+
+  /**
+   * Rows whose (ticker, key) repeats an earlier row: a hash aggregate (spills to disk, unlike a window over
+   * every row) finds the repeated keys and the first row of each; the table `dup_<id>` is joined in.
+   */
+  private async duplicates(id: DatasetId, key: string): Promise<void> {
+    await this.conn.run(
+      `CREATE TABLE dup_${id} AS SELECT ticker AS d_ticker, ${key} AS d_key, min(rowid) AS d_first FROM raw_${id}
+       WHERE ${key} IS NOT NULL GROUP BY ticker, ${key} HAVING count(*) > 1`,
+    );
+  }
+
+  private static dupJoin(id: DatasetId, key: string): string {
+    return `LEFT JOIN dup_${id} ON d_ticker = ticker AND d_key = ${key}`;
   }
 
   private static badNum(c: string): string {
@@ -401,12 +431,12 @@ class Ingest {
 
   private async indexValues(): Promise<void> {
     await this.conn.run(
-      `CREATE TEMP TABLE t_indexValues AS SELECT rowid AS rid, ticker, timestamp AS ts_ns, value,
+      `CREATE TABLE t_indexValues AS SELECT r.rowid AS rid, ticker, timestamp AS ts_ns, value,
          CASE ${this.tsCase('timestamp')}
               WHEN ${Ingest.badNum('value')} OR value <= 0 THEN 'bad_price'
               ELSE NULL END AS drop_reason,
          ${this.outOfOrder('timestamp')} AS out_of_order
-       FROM raw_indexValues`,
+       FROM raw_indexValues r`,
     );
     await this.account('indexValues', `ticker || ' value=' || coalesce(value::VARCHAR, 'null') || ' ts=' || coalesce(ts_ns::VARCHAR, 'null')`);
     this.parts.push(
@@ -419,8 +449,9 @@ class Ingest {
     const hasSeq = (await this.all(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'raw_${id}' AND column_name = 'sequence_number'`))[0]?.[0];
     const seq = Number(hasSeq) ? 'sequence_number' : 'NULL::BIGINT';
     const b = Ingest.badNum;
+    await this.duplicates(id, seq);
     await this.conn.run(
-      `CREATE TEMP TABLE t_${id} AS SELECT rowid AS rid, ticker, sip_timestamp AS ts_ns, bid_price, ask_price, bid_size, ask_size,
+      `CREATE TABLE t_${id} AS SELECT r.rowid AS rid, ticker, sip_timestamp AS ts_ns, bid_price, ask_price, bid_size, ask_size,
          bid_exchange, ask_exchange, ${seq} AS seq,
          CASE ${this.tsCase('sip_timestamp')}
               WHEN ${b('bid_price')} OR ${b('ask_price')} OR bid_price < 0 OR ask_price < 0 THEN 'bad_price'
@@ -428,10 +459,10 @@ class Ingest {
               WHEN ${b('bid_size')} OR ${b('ask_size')} OR bid_size < 0 OR ask_size < 0 THEN 'negative_size'
               WHEN bid_price > 0 AND ask_price > 0 AND bid_price > ask_price THEN 'crossed'
               WHEN bid_price > 0 AND bid_price = ask_price THEN 'locked'
-              WHEN ${seq} IS NOT NULL AND row_number() OVER (PARTITION BY ticker, ${seq} ORDER BY rowid) > 1 THEN 'duplicate_sequence'
+              WHEN d_first IS NOT NULL AND r.rowid <> d_first THEN 'duplicate_sequence'
               ELSE NULL END AS drop_reason,
          ${this.outOfOrder('sip_timestamp')} AS out_of_order
-       FROM raw_${id}`,
+       FROM raw_${id} r ${Ingest.dupJoin(id, seq)}`,
     );
     await this.account(
       id,
@@ -452,18 +483,19 @@ class Ingest {
     const canceled =
       id === 'optionTrades' ? `list_has_any(string_split(coalesce(conditions, ''), ','), ['201', '203', '205', '207'])` : 'false';
     const b = Ingest.badNum;
+    await this.duplicates(id, seq);
     await this.conn.run(
-      `CREATE TEMP TABLE t_${id} AS SELECT rowid AS rid, ticker, sip_timestamp AS ts_ns, price, size, exchange, ${seq} AS seq,
+      `CREATE TABLE t_${id} AS SELECT r.rowid AS rid, ticker, sip_timestamp AS ts_ns, price, size, exchange, ${seq} AS seq,
          nullif(trim(conditions), '') AS conditions,
          CASE ${this.tsCase('sip_timestamp')}
               WHEN ${b('price')} OR price <= 0 THEN 'bad_price'
               WHEN ${b('size')} OR size < 0 THEN 'negative_size'
               WHEN size = 0 THEN 'zero_size'
               WHEN ${correction} <> 0 OR ${canceled} THEN 'corrected_or_canceled'
-              WHEN ${seq} IS NOT NULL AND row_number() OVER (PARTITION BY ticker, ${seq} ORDER BY rowid) > 1 THEN 'duplicate_sequence'
+              WHEN d_first IS NOT NULL AND r.rowid <> d_first THEN 'duplicate_sequence'
               ELSE NULL END AS drop_reason,
          ${this.outOfOrder('sip_timestamp')} AS out_of_order
-       FROM raw_${id}`,
+       FROM raw_${id} r ${Ingest.dupJoin(id, seq)}`,
     );
     await this.account(
       id,
@@ -478,17 +510,18 @@ class Ingest {
 
   private async minuteAggs(): Promise<void> {
     const b = Ingest.badNum;
+    await this.duplicates('stockMinuteAggs', 'window_start');
     await this.conn.run(
-      `CREATE TEMP TABLE t_stockMinuteAggs AS SELECT rowid AS rid, ticker, window_start + 60000000000 AS ts_ns, open, high, low, close,
+      `CREATE TABLE t_stockMinuteAggs AS SELECT r.rowid AS rid, ticker, window_start + 60000000000 AS ts_ns, open, high, low, close,
          volume, coalesce(transactions, 0) AS transactions,
          CASE ${this.tsCase('window_start')}
               WHEN ${b('open')} OR ${b('high')} OR ${b('low')} OR ${b('close')} OR least(open, high, low, close) <= 0
                 OR high < greatest(open, close, low) OR low > least(open, close) THEN 'bad_bar'
               WHEN ${b('volume')} OR volume < 0 THEN 'negative_size'
-              WHEN row_number() OVER (PARTITION BY ticker, window_start ORDER BY rowid) > 1 THEN 'duplicate_window'
+              WHEN d_first IS NOT NULL AND r.rowid <> d_first THEN 'duplicate_window'
               ELSE NULL END AS drop_reason,
          ${this.outOfOrder('window_start')} AS out_of_order
-       FROM raw_stockMinuteAggs`,
+       FROM raw_stockMinuteAggs r ${Ingest.dupJoin('stockMinuteAggs', 'window_start')}`,
     );
     await this.account('stockMinuteAggs', `ticker || ' o=' || coalesce(open::VARCHAR,'null') || ' h=' || coalesce(high::VARCHAR,'null') || ' l=' || coalesce(low::VARCHAR,'null') || ' c=' || coalesce(close::VARCHAR,'null')`);
     // A minute bar is stamped at its window END: that is when it is known (no look-ahead).
@@ -557,7 +590,7 @@ class Ingest {
     const rootToU: string[] = [];
     for (const u of this.req.underlyings) for (const r of UNDERLYING_INFO[u].roots) rootToU.push(`WHEN ${sqlStr(r)} THEN ${sqlStr(u)}`);
     await this.conn.run(
-      `CREATE TEMP TABLE contracts AS
+      `CREATE TABLE contracts AS
        WITH c AS (
          SELECT DISTINCT ticker, regexp_extract(ticker, '^O:([A-Z]+)\\d', 1) AS root, regexp_extract(ticker, '^O:[A-Z]+(\\d{6})', 1) AS exp6
          FROM (SELECT ticker FROM t_optionQuotes WHERE drop_reason IS NULL UNION SELECT ticker FROM t_optionTrades WHERE drop_reason IS NULL)
@@ -580,15 +613,14 @@ class Ingest {
   }
 
   private async write(out: string): Promise<number> {
-    await this.conn.run(`CREATE TEMP TABLE all_rows AS ${this.parts.map((p) => `(${p})`).join(' UNION ALL ')}`);
-    if (this.plan.files.optionQuotes) {
-      await this.conn.run(
-        `DELETE FROM all_rows WHERE kind IN (${KIND.OptionQuote}, ${KIND.OptionTrade}) AND ticker NOT IN (SELECT ticker FROM contracts)`,
-      );
-    }
-    await this.conn.run(`CREATE TEMP TABLE syms AS SELECT symbol, (row_number() OVER (ORDER BY symbol) - 1)::USMALLINT AS id FROM (SELECT DISTINCT ticker AS symbol FROM all_rows)`);
+    // Option rows are kept only for the contracts chosen by keepFirstExpiries.
+    const parts = this.parts.map((p) =>
+      this.plan.files.optionQuotes && /FROM t_option/.test(p) ? `${p} AND ticker IN (SELECT ticker FROM contracts)` : p,
+    );
+    await this.conn.run(`CREATE VIEW all_rows AS ${parts.map((p) => `(${p})`).join(' UNION ALL ')}`);
+    await this.conn.run(`CREATE TABLE syms AS SELECT symbol, (row_number() OVER (ORDER BY symbol) - 1)::USMALLINT AS id FROM (SELECT DISTINCT ticker AS symbol FROM all_rows)`);
     await this.conn.run(
-      `CREATE TEMP TABLE conds AS SELECT cond, row_number() OVER (ORDER BY cond)::UINTEGER AS id FROM (SELECT DISTINCT conditions AS cond FROM all_rows WHERE conditions IS NOT NULL)`,
+      `CREATE TABLE conds AS SELECT cond, row_number() OVER (ORDER BY cond)::UINTEGER AS id FROM (SELECT DISTINCT conditions AS cond FROM all_rows WHERE conditions IS NOT NULL)`,
     );
     const dup = await this.all(`SELECT count(*) FROM syms`);
     if (Number(dup[0]?.[0]) > 65_535) throw new Error('catalog holds more than 65,535 symbols; narrow the strike window');

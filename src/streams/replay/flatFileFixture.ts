@@ -5,19 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DATASETS, datasetPath, type DatasetId } from './flatFiles.js';
+import { POLYGON_HEADERS, datasetPath, type DatasetId } from './flatFiles.js';
 
 export type Row = Record<string, string | number | bigint | null | undefined>;
 
-/** Polygon's header for each dataset (option trades in the 2025–26 form, without participant_timestamp). */
-export const HEADERS: Readonly<Record<DatasetId, readonly string[]>> = {
-  stockTrades: Object.keys(DATASETS.stockTrades.columns),
-  stockQuotes: Object.keys(DATASETS.stockQuotes.columns),
-  stockMinuteAggs: Object.keys(DATASETS.stockMinuteAggs.columns),
-  optionTrades: ['ticker', 'conditions', 'correction', 'exchange', 'price', 'sip_timestamp', 'size'],
-  optionQuotes: Object.keys(DATASETS.optionQuotes.columns),
-  indexValues: Object.keys(DATASETS.indexValues.columns),
-};
 
 function cell(v: Row[string]): string {
   if (v === null || v === undefined) return '';
@@ -39,7 +30,7 @@ export function writeFlatFile(
 ): string {
   const path = datasetPath(root, id, date);
   mkdirSync(dirname(path), { recursive: true });
-  const text = opts.raw ?? csvText(opts.header ?? HEADERS[id], rows);
+  const text = opts.raw ?? csvText(opts.header ?? POLYGON_HEADERS[id], rows);
   let gz = gzipSync(Buffer.from(text));
   if (opts.truncateFraction !== undefined) gz = gz.subarray(0, Math.floor(gz.length * opts.truncateFraction));
   writeFileSync(path, gz);

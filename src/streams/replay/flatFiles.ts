@@ -12,7 +12,7 @@ export interface Dataset {
   readonly id: DatasetId;
   /** Path under the data root, e.g. `us_stocks_sip/trades_v1`. */
   readonly dir: string;
-  /** Column name → DuckDB type for the columns we read. */
+  /** Column name → DuckDB type for the columns ingest uses (others in the header are read as text and skipped). */
   readonly columns: Readonly<Record<string, string>>;
   /** Columns whose absence refuses the file. */
   readonly required: readonly string[];
@@ -27,15 +27,10 @@ export const DATASETS: Readonly<Record<DatasetId, Dataset>> = {
       conditions: 'VARCHAR',
       correction: 'INTEGER',
       exchange: 'INTEGER',
-      id: 'VARCHAR',
-      participant_timestamp: 'BIGINT',
       price: 'DOUBLE',
       sequence_number: 'BIGINT',
       sip_timestamp: 'BIGINT',
       size: 'DOUBLE',
-      tape: 'INTEGER',
-      trf_id: 'BIGINT',
-      trf_timestamp: 'BIGINT',
     },
     required: ['ticker', 'conditions', 'exchange', 'price', 'sequence_number', 'sip_timestamp', 'size'],
   },
@@ -50,13 +45,8 @@ export const DATASETS: Readonly<Record<DatasetId, Dataset>> = {
       bid_exchange: 'INTEGER',
       bid_price: 'DOUBLE',
       bid_size: 'DOUBLE',
-      conditions: 'VARCHAR',
-      indicators: 'VARCHAR',
-      participant_timestamp: 'BIGINT',
       sequence_number: 'BIGINT',
       sip_timestamp: 'BIGINT',
-      tape: 'INTEGER',
-      trf_timestamp: 'BIGINT',
     },
     required: ['ticker', 'ask_exchange', 'ask_price', 'ask_size', 'bid_exchange', 'bid_price', 'bid_size', 'sequence_number', 'sip_timestamp'],
   },
@@ -83,7 +73,6 @@ export const DATASETS: Readonly<Record<DatasetId, Dataset>> = {
       conditions: 'VARCHAR',
       correction: 'INTEGER',
       exchange: 'INTEGER',
-      participant_timestamp: 'BIGINT',
       price: 'DOUBLE',
       sip_timestamp: 'BIGINT',
       size: 'DOUBLE',
@@ -120,3 +109,16 @@ export function datasetPath(root: string, id: DatasetId, date: string): string {
   const [y, m] = date.split('-') as [string, string, string];
   return join(root, DATASETS[id].dir, y, m, `${date}.csv.gz`);
 }
+
+/**
+ * The header each dataset is written with today (the synthetic generator and the recorder write these; option
+ * trades in their 2025–26 form without `participant_timestamp`). Readers must not rely on it: they parse by name.
+ */
+export const POLYGON_HEADERS: Readonly<Record<DatasetId, readonly string[]>> = {
+  stockTrades: 'ticker,conditions,correction,exchange,id,participant_timestamp,price,sequence_number,sip_timestamp,size,tape,trf_id,trf_timestamp'.split(','),
+  stockQuotes: 'ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,conditions,indicators,participant_timestamp,sequence_number,sip_timestamp,tape,trf_timestamp'.split(','),
+  stockMinuteAggs: 'ticker,volume,open,close,high,low,window_start,transactions'.split(','),
+  optionTrades: 'ticker,conditions,correction,exchange,price,sip_timestamp,size'.split(','),
+  optionQuotes: 'ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp'.split(','),
+  indexValues: 'ticker,value,timestamp'.split(','),
+};
