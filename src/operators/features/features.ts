@@ -96,6 +96,9 @@ class UnderlyingState {
   readonly rvLong: RealizedVol;
   readonly surface: VolSurface | null;
   readonly pendingQuotes = new Map<string, OptionQuote>();
+  /** Event time of the last surface refresh and the surface readings then (reused until the next refresh). */
+  surfaceTs = Number.NEGATIVE_INFINITY;
+  surfaceRead: SurfaceReading = NO_SURFACE;
 
   constructor(
     readonly underlying: Underlying,
@@ -353,12 +356,7 @@ class FeatureEngine {
     });
   }
 
-  private optionFields(
-    st: UnderlyingState,
-    ts: number,
-  ): Pick<Features, 'atmIv0dte' | 'atmIvNext' | 'skew25d' | 'termSlope' | 'expectedMoveToClose'> {
-    const s = st.surface;
-    if (s === null) return NO_OPTIONS;
+  private readSurface(st: UnderlyingState, s: VolSurface, ts: number): SurfaceReading {
     if (st.pendingQuotes.size > 0) {
       const band = this.cfg.options.strikeWindowPct * st.price;
       for (const q of st.pendingQuotes.values()) {
@@ -367,8 +365,7 @@ class FeatureEngine {
       }
       st.pendingQuotes.clear();
     }
-    const session = this.sessions.sessionOf(ts);
-    const today = session?.date ?? null;
+    const today = this.sessions.sessionOf(ts)?.date ?? null;
     let atmIv0dte: number | null = null;
     let atmIvNext: number | null = null;
     let nextExpiry: string | null = null;
@@ -385,7 +382,24 @@ class FeatureEngine {
     }
     const skew0 = today !== null && atmIv0dte !== null ? s.skew25d(today) : null;
     const skew25d = skew0 ?? (nextExpiry !== null ? s.skew25d(nextExpiry) : null);
+    return { atmIv0dte, atmIvNext, skew25d };
+  }
+
+  private optionFields(
+    st: UnderlyingState,
+    ts: number,
+  ): Pick<Features, 'atmIv0dte' | 'atmIvNext' | 'skew25d' | 'termSlope' | 'expectedMoveToClose'> {
+    const s = st.surface;
+    if (s === null) return NO_OPTIONS;
+    // IV solves dominate the feature stage's cost; the surface moves slowly, so it is refreshed at most every
+    // `options.refreshMs` of event time (quotes in between are batched, latest per contract) and read in between.
+    if (ts - st.surfaceTs >= this.cfg.options.refreshMs) {
+      st.surfaceTs = ts;
+      st.surfaceRead = this.readSurface(st, s, ts);
+    }
+    const { atmIv0dte, atmIvNext, skew25d } = st.surfaceRead;
     const iv = atmIv0dte ?? atmIvNext;
+    const session = this.sessions.sessionOf(ts);
     // Same clock as yearFraction (ACT/365 to the PM close of today's session), without a calendar lookup per call.
     const t = session !== null && ts < session.close ? (session.close - ts) / MS_PER_YEAR : 0;
     return {
@@ -399,6 +413,14 @@ class FeatureEngine {
 }
 
 const MS_PER_YEAR = 365 * 24 * 3600 * 1000;
+
+interface SurfaceReading {
+  readonly atmIv0dte: number | null;
+  readonly atmIvNext: number | null;
+  readonly skew25d: number | null;
+}
+
+const NO_SURFACE: SurfaceReading = { atmIv0dte: null, atmIvNext: null, skew25d: null };
 
 const NO_OPTIONS = {
   atmIv0dte: null,

@@ -64,10 +64,12 @@ export const featuresConfigSchema = z
             QQQ: z.number().min(0).max(0.2).default(0.006),
           })
           .prefault({}),
+        /** Refresh the surface (IV solves, smile fits) at most this often in event time; readings in between reuse it. */
+        refreshMs: z.number().int().min(0).max(600_000).default(5_000),
         /** An option quote older than this at the snapshot is not used. */
         maxQuoteAgeMs: z.number().int().min(1_000).max(600_000).default(10_000),
-        /** Only option quotes with |strike − price| ≤ this fraction of the price feed the surface (ATM and 25Δ live well inside). */
-        strikeWindowPct: z.number().gt(0).max(0.5).default(0.03),
+        /** Only option quotes with |strike − price| ≤ this fraction of the price feed the surface (0DTE/1DTE ATM and 25Δ strikes sit within ~1% of the price). */
+        strikeWindowPct: z.number().gt(0).max(0.5).default(0.015),
         /** Fresh distinct strikes an expiry needs before it reports ATM IV / skew. */
         minStrikes: z.number().int().min(2).max(50).default(3),
       })
