@@ -95,7 +95,8 @@ class UnderlyingState {
   readonly rvShort: RealizedVol;
   readonly rvLong: RealizedVol;
   readonly surface: VolSurface | null;
-  readonly pendingQuotes = new Map<string, OptionQuote>();
+  /** Contracts quoted since the last surface refresh (each at most once; its latest NBBO is in `meta.quote`). */
+  readonly dirty: OptionMeta[] = [];
   /** Event time of the last surface refresh and the surface readings then (reused until the next refresh). */
   surfaceTs = Number.NEGATIVE_INFINITY;
   surfaceRead: SurfaceReading = NO_SURFACE;
@@ -141,7 +142,7 @@ class FeatureEngine {
   private readonly byMicroSymbol = new Map<string, MicroState>();
   private readonly byUnderlying = new Map<Underlying, UnderlyingState>();
   /** OCC symbol → owning underlying and strike (parsed once per contract). */
-  private readonly optionMeta = new Map<string, { readonly st: UnderlyingState; readonly strike: number } | null>();
+  private readonly optionMeta = new Map<string, OptionMeta | null>();
   private readonly sessions = new SessionTracker(sessionFor);
   /** Last 1s bar per symbol from the current batch, for index VWAP weights. */
   private readonly batch1s = new Map<string, Bar>();
@@ -283,7 +284,20 @@ class FeatureEngine {
       }
       case 'OptionQuote': {
         const meta = this.optionMetaOf(ev.symbol);
-        if (meta !== null && meta.st.surface !== null) meta.st.pendingQuotes.set(ev.symbol, ev);
+        if (meta !== null && meta.st.surface !== null) {
+          // Copy into the contract's own record rather than keeping the event: retained events would survive
+          // into the old generation and make every GC pass dearer.
+          const q = meta.quote;
+          q.bid = ev.bid;
+          q.ask = ev.ask;
+          q.bidSize = ev.bidSize;
+          q.askSize = ev.askSize;
+          q.ts = ev.ts;
+          if (!meta.dirty) {
+            meta.dirty = true;
+            meta.st.dirty.push(meta);
+          }
+        }
         return;
       }
       case 'Bar':
@@ -297,12 +311,15 @@ class FeatureEngine {
     }
   }
 
-  private optionMetaOf(symbol: string): { readonly st: UnderlyingState; readonly strike: number } | null {
+  private optionMetaOf(symbol: string): OptionMeta | null {
     let meta = this.optionMeta.get(symbol);
     if (meta === undefined) {
       const c = tryParseOcc(symbol);
       const st = c !== null && isOptionRoot(c.root) ? this.byUnderlying.get(ROOT_INFO[c.root].underlying) : undefined;
-      meta = c !== null && st !== undefined ? { st, strike: c.strike } : null;
+      meta =
+        c !== null && st !== undefined
+          ? { st, strike: c.strike, right: c.right, dirty: false, quote: { symbol, bid: 0, ask: 0, bidSize: 0, askSize: 0, ts: 0 } }
+          : null;
       this.optionMeta.set(symbol, meta);
     }
     return meta;
@@ -357,13 +374,17 @@ class FeatureEngine {
   }
 
   private readSurface(st: UnderlyingState, s: VolSurface, ts: number): SurfaceReading {
-    if (st.pendingQuotes.size > 0) {
+    if (st.dirty.length > 0) {
       const band = this.cfg.options.strikeWindowPct * st.price;
-      for (const q of st.pendingQuotes.values()) {
-        const strike = this.optionMeta.get(q.symbol)?.strike;
-        if (strike !== undefined && Math.abs(strike - st.price) <= band) s.update(q, st.price, ts);
+      for (const m of st.dirty) {
+        m.dirty = false;
+        if (Math.abs(m.strike - st.price) > band) continue;
+        // The smile is read from out-of-the-money quotes (puts below, calls above the price: tighter relative
+        // spreads, no early-exercise premium); solving the in-the-money twin would double the cost for nothing.
+        if (m.right === 'C' ? m.strike < st.price : m.strike > st.price) continue;
+        s.update(m.quote, st.price, ts);
       }
-      st.pendingQuotes.clear();
+      st.dirty.length = 0;
     }
     const today = this.sessions.sessionOf(ts)?.date ?? null;
     let atmIv0dte: number | null = null;
@@ -413,6 +434,14 @@ class FeatureEngine {
 }
 
 const MS_PER_YEAR = 365 * 24 * 3600 * 1000;
+
+interface OptionMeta {
+  readonly st: UnderlyingState;
+  readonly strike: number;
+  readonly right: 'C' | 'P';
+  dirty: boolean;
+  readonly quote: { readonly symbol: string; bid: number; ask: number; bidSize: number; askSize: number; ts: number };
+}
 
 interface SurfaceReading {
   readonly atmIv0dte: number | null;

@@ -39,7 +39,11 @@ const STEP_TOL = 1e-13;
  */
 const ACCEPT_TOL = 1e-9;
 
-export function impliedVol(price: number, input: ImpliedVolInput): ImpliedVolResult {
+/**
+ * `guess` (optional): a previous IV for the same contract; Newton starts there (inside the bracket) and usually
+ * converges in one or two steps, which is what a streaming surface re-solving every few seconds needs.
+ */
+export function impliedVol(price: number, input: ImpliedVolInput, guess?: number): ImpliedVolResult {
   const { spot, strike, t, rate } = input;
   const q = input.q ?? 0;
   if (
@@ -85,7 +89,7 @@ export function impliedVol(price: number, input: ImpliedVolInput): ImpliedVolRes
   }
 
   const k = Math.log(fwdS / pvK); // ln(F/K)
-  let s = k !== 0 ? Math.sqrt(2 * Math.abs(k)) : target / (0.4 * fwdS);
+  let s = guess !== undefined && guess > 0 && Number.isFinite(guess) ? guess * sqrtT : k !== 0 ? Math.sqrt(2 * Math.abs(k)) : target / (0.4 * fwdS);
   if (!(s > lo && s < hi)) s = 0.5 * (lo + hi);
 
   let best = Number.NaN;

@@ -217,7 +217,7 @@ export class VolSurface {
     const mid = 0.5 * (quote.bid + quote.ask);
     const t = (instant - tsNow) / MS_PER_YEAR;
     const input = { right: c.right, spot, strike: c.strike, t, rate: this.rate, q: this.q };
-    const r = impliedVol(mid, input);
+    const r = impliedVol(mid, input, prev?.iv);
     if (r.vol === null) return reject(r.reason);
     const vega = bsGreeks({ ...input, vol: r.vol }).vega;
     const spread = Math.max(quote.ask - quote.bid, MIN_SPREAD);
