@@ -1,0 +1,46 @@
+/**
+ * stage: run an operator beside the main stream instead of in place of it — the building block that lets
+ * buildPipeline be ONE sequential chain (features → signals → risk → OMS) in which every event, whatever its
+ * kind, passes every stage in stream order.
+ *
+ * For each upstream item x:
+ *  1. if `accepts(x)`, x is handed to the operator, whose outputs go downstream at once (so outputs caused by x
+ *     precede x: a Features record for a boundary comes out before the event that crossed it);
+ *  2. unless `consumes(x)`, x itself then goes downstream.
+ * A stage that consumes an item replaces it by its outputs (risk consumes raw OrderIntents and emits the approved
+ * ones; nothing unapproved reaches the OMS).
+ *
+ * Errors from the operator or upstream error the output; completion of upstream completes the operator, then the
+ * output (outputs emitted by the operator while completing are delivered first). Unsubscribing stops both.
+ */
+import { Observable, Subject, type OperatorFunction } from 'rxjs';
+
+export function stage<T, I extends T, O>(
+  op: OperatorFunction<I, O>,
+  accepts: (x: T) => x is I,
+  consumes: (x: T) => boolean = () => false,
+): OperatorFunction<T, T | O> {
+  return (source) =>
+    new Observable<T | O>((subscriber) => {
+      const inner = new Subject<I>();
+      const opSub = inner.pipe(op).subscribe({
+        next: (o) => subscriber.next(o),
+        error: (e: unknown) => subscriber.error(e),
+      });
+      const srcSub = source.subscribe({
+        next: (x) => {
+          if (accepts(x)) inner.next(x);
+          if (!consumes(x)) subscriber.next(x);
+        },
+        error: (e: unknown) => subscriber.error(e),
+        complete: () => {
+          inner.complete();
+          subscriber.complete();
+        },
+      });
+      return () => {
+        srcSub.unsubscribe();
+        opSub.unsubscribe();
+      };
+    });
+}
