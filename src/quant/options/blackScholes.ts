@@ -135,6 +135,16 @@ export function bsPrice(i: BsInput): number {
 }
 
 /** Value and first-order greeks (plus gamma). */
+/** Vega alone (per 1.00 vol): S e^{−qt} φ(d1) √t; 0 when degenerate. For weighting quotes without full greeks. */
+export function bsVega(i: BsInput): number {
+  if (degenerate(i)) return 0;
+  const q = i.q ?? 0;
+  const sqrtT = Math.sqrt(i.t);
+  const vs = i.vol * sqrtT;
+  const d1 = (Math.log(i.spot / i.strike) + (i.rate - q + 0.5 * i.vol * i.vol) * i.t) / vs;
+  return i.spot * Math.exp(-q * i.t) * normPdf(d1) * sqrtT;
+}
+
 export function bsGreeks(i: BsInput): Greeks {
   const { spot: S, strike: K, rate: r } = i;
   const q = i.q ?? 0;

@@ -51,7 +51,7 @@ import {
   type Underlying,
 } from '../../domain/instruments.js';
 import { toNy } from '../../domain/time.js';
-import { bsGreeks, normCdf } from './blackScholes.js';
+import { bsGreeks, bsVega, normCdf } from './blackScholes.js';
 import { impliedVol, type ImpliedVolFailure } from './impliedVol.js';
 import { expiryInstantMs } from './yearFraction.js';
 
@@ -219,7 +219,7 @@ export class VolSurface {
     const input = { right: c.right, spot, strike: c.strike, t, rate: this.rate, q: this.q };
     const r = impliedVol(mid, input, prev?.iv);
     if (r.vol === null) return reject(r.reason);
-    const vega = bsGreeks({ ...input, vol: r.vol }).vega;
+    const vega = bsVega({ ...input, vol: r.vol });
     const spread = Math.max(quote.ask - quote.bid, MIN_SPREAD);
     const weight = (vega / spread) ** 2;
     slice.points.set(quote.symbol, { strike: c.strike, right: c.right, iv: r.vol, ts: quote.ts, weight });
