@@ -35,6 +35,27 @@ export function formatReplaySummary(r: ReplayDayResult): string {
     out.push(`  options ${u}: ${num(o.contracts)} contracts, expiries ${o.expiries.join(', ') || 'none'}${o.strikeRange ? `, strikes ${o.strikeRange[0].toFixed(2)}–${o.strikeRange[1].toFixed(2)}` : ''}`);
   }
   for (const w of dq.warnings) out.push(`  warning: ${w}`);
+  const t = r.trading;
+  if (t) {
+    const kv = (m: Readonly<Record<string, number>>) =>
+      Object.entries(m)
+        .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+        .map(([k, v]) => `${k} ${num(v)}`)
+        .join(', ') || 'none';
+    out.push(`pipeline: ${num(t.features)} feature records`);
+    out.push(`  signals by playbook: ${kv(t.signalsByPlaybook)}`);
+    out.push(`  gate decisions by reason: ${kv(t.gateByReason)}`);
+    out.push(`  risk: ${num(t.ordersApproved)} orders approved; denied by reason: ${kv(t.deniedByReason)}`);
+    for (const c of t.stateChanges) out.push(`  trading state ${c}`);
+    if (t.calendarProblem) out.push(`  warning: economic calendar not loaded (${t.calendarProblem}); entries blocked`);
+    out.push(
+      `  orders: ${num(t.fills)} fills, ${num(t.trades)} round trips, ${num(t.wins)} winners, net P&L $${t.netPnl.toFixed(2)} (fees included)` +
+        (t.omsErrors ? `, ${num(t.omsErrors)} OMS errors` : ''),
+    );
+    const byPb = Object.entries(t.pnlByPlaybook);
+    if (byPb.length) out.push(`  P&L by playbook: ${byPb.map(([k, v]) => `${k} $${v.toFixed(2)}`).join(', ')}`);
+    out.push(`  decisions hash ${t.decisionsHash.slice(0, 16)}`);
+  }
   const eps = eventsPerSecond(r);
   out.push(
     `elapsed ${(r.catalogSeconds + r.streamSeconds).toFixed(2)} s (catalog ${r.catalogSeconds.toFixed(2)} s, stream ${r.streamSeconds.toFixed(2)} s)  ${num(Math.round(eps))} events/s`,

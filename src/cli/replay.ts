@@ -1,6 +1,7 @@
 /**
- * `dreambot replay --date D`: replay one day of flat files through the pipeline (for now: the ordered event
- * stream), print counts per event type, the data-quality report, elapsed time and events/s.
+ * `dreambot replay --date D`: replay one day of flat files through the whole pipeline (features → signals → risk
+ * → OMS on the simulated broker) and print counts per event type, the data-quality report, signals per playbook,
+ * gate and risk decisions per reason, fills, round trips and P&L, elapsed time and events/s.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ interface ReplayArgs extends CommonArgs {
   date: string;
   out?: string | undefined;
   rebuild: boolean;
+  sourceOnly: boolean;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -25,12 +27,13 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('date', { type: 'string', demandOption: true, describe: 'trading date YYYY-MM-DD' })
       .option('out', { type: 'string', describe: 'also write the result as summary.json into this folder' })
       .option('rebuild', { type: 'boolean', default: false, describe: 'rebuild the catalog even if one exists' })
+      .option('source-only', { type: 'boolean', default: false, describe: 'stream the events without the trading stages (source throughput)' })
       .example('$0 replay --date 2025-03-10 --data fixtures/data --symbols SPY,SPX', 'replay the bundled fixture day') as never,
   handler: async (a) => {
     parseIsoDate(a.date);
     const config = configFromArgs(a);
     const bar = progressBar(!a.quiet && !a.json);
-    const r = await replayDay(config, a.date, { rebuild: a.rebuild, onProgress: (s, f) => bar.update(f, s) });
+    const r = await replayDay(config, a.date, { rebuild: a.rebuild, sourceOnly: a.sourceOnly, onProgress: (s, f) => bar.update(f, s) });
     bar.done();
     const json = {
       date: r.date,
@@ -40,6 +43,7 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       events: r.events,
       elapsedSeconds: { catalog: r.catalogSeconds, stream: r.streamSeconds },
       eventsPerSecond: eventsPerSecond(r),
+      trading: r.trading,
       dataQuality: r.meta.dataQuality,
     };
     if (a.out) {

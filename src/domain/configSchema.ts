@@ -7,6 +7,10 @@
  */
 import { z } from 'zod';
 import { UNDERLYINGS } from './instruments.js';
+import { featuresConfigSchema } from '../operators/features/featuresConfig.js';
+import { signalsConfigSchema } from '../operators/signals/signalsConfig.js';
+import { riskConfigSchema } from '../operators/risk/riskConfig.js';
+import { omsConfigSchema } from '../sinks/oms/omsConfig.js';
 
 const underlying = z.enum(UNDERLYINGS as unknown as ['SPX', 'NDX', 'SPY', 'QQQ']);
 
@@ -49,6 +53,14 @@ export const configSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
   paths: pathsConfigSchema,
   replay: replayConfigSchema,
+  /** Feature stage (src/operators/features/featuresConfig.ts). */
+  features: featuresConfigSchema,
+  /** Regime, playbooks, gating, contract selection (src/operators/signals/signalsConfig.ts). */
+  signals: signalsConfigSchema,
+  /** Pre-trade checks, trading state, halt windows, kill switch (src/operators/risk/riskConfig.ts). */
+  risk: riskConfigSchema,
+  /** Order manager, simulated broker, journal (src/sinks/oms/omsConfig.ts). */
+  oms: omsConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;
