@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DAY, writeDay } from '../streams/replay/replayTestDay.js';
@@ -66,8 +66,17 @@ describe('dreambot CLI', () => {
     expect(run(['replay', '--date', '2025-13-01']).stderr).toMatch(/not a calendar date|not a date/);
   });
 
+  it('kill writes the watched kill file with the reason; --clear removes it', () => {
+    const r = run(['kill', '--reason', 'test halt']);
+    expect(r.code).toBe(0);
+    const path = join(root, 'storage', 'KILL');
+    expect(readFileSync(path, 'utf8')).toBe('test halt\n');
+    expect(run(['kill', '--clear']).code).toBe(0);
+    expect(existsSync(path)).toBe(false);
+  });
+
   it('--help works on every command', () => {
-    for (const c of ['replay', 'ingest', 'synth']) {
+    for (const c of ['replay', 'ingest', 'synth', 'kill']) {
       const r = run([c, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`dreambot ${c}`);

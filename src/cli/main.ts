@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { ingestCommand } from './ingest.js';
+import { killCommand } from './kill.js';
 import { replayCommand } from './replay.js';
 import { synthCommand } from './synth.js';
 
@@ -17,7 +18,8 @@ export async function main(argv: string[]): Promise<number> {
       .command(replayCommand)
       .command(ingestCommand)
       .command(synthCommand)
-      .demandCommand(1, 'name a command: replay, ingest or synth (see --help)')
+      .command(killCommand)
+      .demandCommand(1, 'name a command: replay, ingest, synth or kill (see --help)')
       .strict()
       .help()
       .alias('h', 'help')
