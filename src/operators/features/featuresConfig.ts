@@ -64,10 +64,17 @@ export const featuresConfigSchema = z
             QQQ: z.number().min(0).max(0.2).default(0.006),
           })
           .prefault({}),
-        /** Refresh the surface (IV solves, smile fits) at most this often in event time; readings in between reuse it. */
-        refreshMs: z.number().int().min(0).max(600_000).default(5_000),
-        /** An option quote older than this at the snapshot is not used. */
-        maxQuoteAgeMs: z.number().int().min(1_000).max(600_000).default(10_000),
+        /**
+         * Refresh the surface (IV solves, smile fits) at most this often in event time; readings in between reuse
+         * it. ATM IV, skew and term slope feed gates, which tolerate seconds of lag; contract selection prices from
+         * the fresh chain itself.
+         */
+        refreshMs: z.number().int().min(0).max(600_000).default(10_000),
+        /**
+         * An option quote older than this at the snapshot is not used. Quotes arrive only when the NBBO changes, so
+         * an old quote is usually still the standing market; this only drops contracts that went quiet for long.
+         */
+        maxQuoteAgeMs: z.number().int().min(1_000).max(600_000).default(30_000),
         /** Only option quotes with |strike − price| ≤ this fraction of the price feed the surface (0DTE/1DTE ATM and 25Δ strikes sit within ~1% of the price). */
         strikeWindowPct: z.number().gt(0).max(0.5).default(0.015),
         /** Fresh distinct strikes an expiry needs before it reports ATM IV / skew. */

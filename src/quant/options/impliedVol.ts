@@ -75,8 +75,12 @@ export function impliedVol(price: number, input: ImpliedVolInput, guess?: number
   const otmRight = callIntrinsic <= 0 ? 'C' : 'P';
   const target = otmRight === input.right ? price : timeValue;
   const sqrtT = Math.sqrt(t);
-  const base: BsInput = { right: otmRight, spot, strike, t, rate, q, vol: 0 };
-  const priceAt = (s: number): number => bsPrice({ ...base, vol: s / sqrtT });
+  const base: { -readonly [K in keyof BsInput]: BsInput[K] } = { right: otmRight, spot, strike, t, rate, q, vol: 0 };
+  // One mutable input for every evaluation: this loop runs per quote on a streaming surface.
+  const priceAt = (s: number): number => {
+    base.vol = s / sqrtT;
+    return bsPrice(base);
+  };
   const lnTarget = Math.log(target);
 
   // Bracket: price(0) = 0 < target; grow hi until it prices above target. With a warm-start guess the bracket is
@@ -97,7 +101,8 @@ export function impliedVol(price: number, input: ImpliedVolInput, guess?: number
   let best = Number.NaN;
   let bestDiff = Number.POSITIVE_INFINITY;
   for (let iter = 0; iter < MAX_ITER; iter++) {
-    const g = bsGreeks({ ...base, vol: s / sqrtT });
+    base.vol = s / sqrtT;
+    const g = bsGreeks(base);
     const p = g.price;
     if (p > 0) {
       const diff = Math.log(p) - lnTarget;

@@ -207,24 +207,30 @@ export class VolSurface {
     const prev = slice.points.get(quote.symbol);
     if (prev && prev.ts > quote.ts) return 'stale';
 
-    const reject = (reason: SurfaceUpdateResult): SurfaceUpdateResult => {
-      if (slice.points.delete(quote.symbol)) slice.version++;
-      return reason;
-    };
-    if (!(quote.bid > 0) || !(quote.ask > 0)) return reject('one-sided');
-    if (quote.bid > quote.ask) return reject('crossed');
-
-    const mid = 0.5 * (quote.bid + quote.ask);
-    const t = (instant - tsNow) / MS_PER_YEAR;
-    const input = { right: c.right, spot, strike: c.strike, t, rate: this.rate, q: this.q };
-    const r = impliedVol(mid, input, prev?.iv);
-    if (r.vol === null) return reject(r.reason);
-    const vega = bsVega({ ...input, vol: r.vol });
-    const spread = Math.max(quote.ask - quote.bid, MIN_SPREAD);
-    const weight = (vega / spread) ** 2;
-    slice.points.set(quote.symbol, { strike: c.strike, right: c.right, iv: r.vol, ts: quote.ts, weight });
-    slice.version++;
-    return 'ok';
+    let reason: SurfaceUpdateResult | null = null;
+    if (!(quote.bid > 0) || !(quote.ask > 0)) reason = 'one-sided';
+    else if (quote.bid > quote.ask) reason = 'crossed';
+    let vol = 0;
+    if (reason === null) {
+      const mid = 0.5 * (quote.bid + quote.ask);
+      // One input object per call, reused for the vega (no spreads on this path: it runs for every quote).
+      const input = { right: c.right, spot, strike: c.strike, t: (instant - tsNow) / MS_PER_YEAR, rate: this.rate, q: this.q, vol: 0 };
+      const r = impliedVol(mid, input, prev?.iv);
+      if (r.vol === null) reason = r.reason;
+      else {
+        vol = r.vol;
+        input.vol = vol;
+      }
+      if (reason === null) {
+        const spread = Math.max(quote.ask - quote.bid, MIN_SPREAD);
+        const weight = (bsVega(input) / spread) ** 2;
+        slice.points.set(quote.symbol, { strike: c.strike, right: c.right, iv: vol, ts: quote.ts, weight });
+        slice.version++;
+        return 'ok';
+      }
+    }
+    if (slice.points.delete(quote.symbol)) slice.version++;
+    return reason;
   }
 
   /** Expiries currently held, ascending. */
