@@ -3,6 +3,7 @@
  * values are errors. The defaults below are what a user gets with no config at all.
  */
 import { z } from 'zod';
+import { dividendYieldSchema, rateSchema } from '../../quant/options/pricingInputsSchema.js';
 import { UNDERLYINGS } from '../../domain/instruments.js';
 
 const underlying = z.enum(UNDERLYINGS as unknown as ['SPX', 'NDX', 'SPY', 'QQQ']);
@@ -54,16 +55,9 @@ export const featuresConfigSchema = z
         /** Build the implied-vol surface from OptionQuote events (ATM IV, skew, term slope, expected move). */
         enabled: z.boolean().default(true),
         /** Continuously compounded risk-free rate. */
-        rate: z.number().min(-0.05).max(0.25).default(0.045),
+        rate: rateSchema,
         /** Continuous dividend yield per underlying. */
-        dividendYield: z
-          .strictObject({
-            SPX: z.number().min(0).max(0.2).default(0.013),
-            NDX: z.number().min(0).max(0.2).default(0.007),
-            SPY: z.number().min(0).max(0.2).default(0.013),
-            QQQ: z.number().min(0).max(0.2).default(0.006),
-          })
-          .prefault({}),
+        dividendYield: dividendYieldSchema,
         /**
          * Refresh the surface (IV solves, smile fits) at most this often in event time; readings in between reuse
          * it. ATM IV, skew and term slope feed gates, which tolerate seconds of lag; contract selection prices from

@@ -7,6 +7,7 @@
  * `Sigma` multiples of the session VWAP σ, `Bps` basis points of the price, `Pct` fractions (0.1 = 10%).
  */
 import { z } from 'zod';
+import { dividendYieldSchema, rateSchema } from '../../quant/options/pricingInputsSchema.js';
 
 export const REGIME_NAMES = ['warming', 'trend', 'range', 'high-vol', 'illiquid'] as const;
 export type RegimeName = (typeof REGIME_NAMES)[number];
@@ -221,15 +222,8 @@ export const signalsConfigSchema = z
         /** Contracts per order intent. */
         quantity: z.number().int().min(1).max(1000).default(1),
         /** Pricing inputs for deltas (as in features.options). */
-        rate: z.number().min(-0.05).max(0.25).default(0.045),
-        dividendYield: z
-          .strictObject({
-            SPX: z.number().min(0).max(0.2).default(0.013),
-            NDX: z.number().min(0).max(0.2).default(0.007),
-            SPY: z.number().min(0).max(0.2).default(0.013),
-            QQQ: z.number().min(0).max(0.2).default(0.006),
-          })
-          .prefault({}),
+        rate: rateSchema,
+        dividendYield: dividendYieldSchema,
       })
       .prefault({}),
   })
