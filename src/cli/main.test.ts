@@ -11,7 +11,7 @@ let root = '';
 function run(args: string[]) {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, DREAMBOT_STORAGE_DIR: join(root, 'storage'), DREAMBOT_CONFIG: '' },
+    env: { ...process.env, DREAMBOT_STORAGE_DIR: join(root, 'storage'), DREAMBOT_BACKTESTS_DIR: join(root, 'backtests'), DREAMBOT_CONFIG: '' },
     timeout: 60_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -24,23 +24,44 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('dreambot CLI', () => {
-  it('replay prints counts per type, data quality and events/s; exit 0', () => {
+  it('replay prints counts per type, data quality, events/s and the summary table; writes the backtest folder and a log; exit 0', () => {
     const r = run(['replay', '--date', DAY, '--data', join(root, 'data'), '--symbols', 'SPY,SPX', '--out', join(root, 'out')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/IndexValue\s+60/);
     expect(r.stdout).toMatch(/data quality: .* 0 dropped as bad/);
     expect(r.stdout).toMatch(/events\/s/);
-    const summary = JSON.parse(readFileSync(join(root, 'out', 'summary.json'), 'utf8'));
-    expect(summary.counts.IndexValue).toBe(60);
+    expect(r.stdout).toMatch(/^scope\s+group\s+trades\s+win%/m);
+    expect(r.stdout).toMatch(/^total\s+all\s+0\s/m);
+    const dir = /^backtest (.+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(dir.startsWith(join(root, 'out', `${DAY}-`))).toBe(true);
+    for (const f of ['summary.csv', 'fill_quality.csv', 'trades.csv', 'calibration.json', 'report.html', 'manifest.json']) {
+      expect(existsSync(join(dir, f)), f).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'summary.csv'), 'utf8')).toMatch(/^total,all,all,0,/m);
+    const log = /^log (.+)$/m.exec(r.stdout)?.[1] ?? '';
+    expect(log.startsWith(join(root, 'storage', 'logs'))).toBe(true);
+    expect(JSON.parse(readFileSync(log, 'utf8').split('\n')[0]!).msg).toBe('replay started');
   });
 
-  it('--json prints machine-readable output and reuses the catalog', () => {
-    const r = run(['replay', '--date', DAY, '--data', join(root, 'data'), '--symbols', 'SPY,SPX', '--json']);
+  it('--json prints machine-readable output (with the summary rows) and reuses the catalog', () => {
+    const r = run(['replay', '--date', DAY, '--data', join(root, 'data'), '--symbols', 'SPY,SPX', '--json', '--out', join(root, 'out')]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.catalog.built).toBe(false);
     expect(j.events).toBe(j.catalog.rows);
+    expect(j.summary.at(-1)).toMatchObject({ scope: 'total', group: 'all', trades: 0 });
+    expect(existsSync(j.outputs.files['summary.csv'])).toBe(true);
+  });
+
+  it('replay --from/--to skips the weekend; a range with no trading day exits 1', () => {
+    const r = run(['replay', '--from', '2025-03-08', '--to', DAY, '--data', join(root, 'data'), '--symbols', 'SPY,SPX', '--json', '--out', join(root, 'out')]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).days.map((d: { date: string }) => d.date)).toEqual([DAY]);
+    const none = run(['replay', '--from', '2025-03-08', '--to', '2025-03-09', '--data', join(root, 'data')]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no NYSE trading day between 2025-03-08 and 2025-03-09/);
   });
 
   it('ingest builds the catalog only', () => {

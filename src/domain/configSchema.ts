@@ -11,6 +11,7 @@ import { featuresConfigSchema } from '../operators/features/featuresConfig.js';
 import { signalsConfigSchema } from '../operators/signals/signalsConfig.js';
 import { riskConfigSchema } from '../operators/risk/riskConfig.js';
 import { omsConfigSchema } from '../sinks/oms/omsConfig.js';
+import { learnerConfigSchema } from '../operators/learner/learnerConfig.js';
 
 const underlying = z.enum(UNDERLYINGS as unknown as ['SPX', 'NDX', 'SPY', 'QQQ']);
 
@@ -61,6 +62,8 @@ export const configSchema = z.strictObject({
   risk: riskConfigSchema,
   /** Order manager, simulated broker, journal (src/sinks/oms/omsConfig.ts). */
   oms: omsConfigSchema,
+  /** Meta-labeling filter, playbook bandit, change-point detection, model file (src/operators/learner/learnerConfig.ts). */
+  learner: learnerConfigSchema,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -2,15 +2,24 @@
  * buildPipeline(ports, config): the only place the stages are wired. Replay and live run this same function; they
  * differ only in the ports (source, broker, journal, control inputs) assembled in environments.ts.
  *
- *   source ─┐                                                                    ┌─▶ output (every event)
- *   control ┼─▶ trampoline ─▶ features ─▶ signals ─▶ risk ─▶ OMS ─▶ round trips ─┤
- *   feedback┘      ▲                                                             │
+ *   source ─┐                                                                                          ┌─▶ output
+ *   control ┼─▶ trampoline ─▶ features ─▶ change points ─▶ signals ─▶ learner ─▶ risk ─▶ OMS ─▶ round trips ┤
+ *   feedback┘      ▲                                                                                      │
  *                  └──────── ExecutionReport, TradeClosed, BrokerPositions, BrokerState (the one feedback Subject)
  *
  * One sequential chain: every item passes every stage in order (`stage`): a stage hands the item to its operator
  * if it accepts it, the operator's outputs go on at once, then the item itself unless the stage consumes it. Risk
  * consumes the raw OrderIntents from signals and emits only the approved ones, so nothing unapproved reaches the
  * OMS.
+ *
+ * Learner (src/operators/learner): the change-point stage (when `learner.changePoint.enabled`) reads Features and
+ * emits ChangePoint events before the record that completed the minute, so signals resets that underlying's regime
+ * hysteresis first. The learner stage sits between signals and risk: it consumes signals' SignalIntent /
+ * GateDecision / OrderIntent and re-emits them (pWin set, denials 'meta-label' / 'bandit' / 'change-point-pause',
+ * quantity scaled) once the Features record that caused them arrives; it sees TradeClosed on the feedback pass.
+ * The model comes from `ports.learnerModel` when given (null = none), else from `learner.model` under
+ * <storage>/models. With no model (and no `learnerRecord` hook, no entry pause) the learner stage is not inserted —
+ * decisions are exactly those of signals — and the change-point stage emits only ChangePoint events.
  *
  * Feedback: what the OMS reports (fills, flat-position snapshots, broker reachability) and the round trips built
  * from it go into the single feedback Subject. The trampoline at the head queues them and runs each through the
@@ -38,6 +47,11 @@ import type { Journal } from '../sinks/oms/journal.js';
 import { oms, type OmsDeps } from '../sinks/oms/oms.js';
 import type { OmsInput } from '../sinks/oms/omsEvents.js';
 import { stage } from './stage.js';
+import type { LearnerModel } from '../quant/learning/learnerModel.js';
+import { changePoints } from '../operators/learner/changePoints.js';
+import { learner, type LearnerDeps } from '../operators/learner/learner.js';
+import type { LearnerInput } from '../operators/learner/learnerEvents.js';
+import { loadLearnerModel } from '../operators/learner/modelStore.js';
 
 export interface PipelinePorts {
   /** One ordered stream of market events (replay: the day's catalog; live: the sockets + heartbeats). */
@@ -49,6 +63,12 @@ export interface PipelinePorts {
   /** Manual controls: kill switch, pause/resume. */
   readonly control$?: Observable<KillSwitch | TradingControl>;
   readonly reconciled?: OmsDeps['reconciled'];
+  /** Learner model; undefined → the one `learner.model` selects under <storage>/models; null → none. */
+  readonly learnerModel?: LearnerModel | null;
+  /** Calibration hook: every SignalIntent with its context vectors (runs the learner stage even without a model). */
+  readonly learnerRecord?: LearnerDeps['record'];
+  /** Called after every online bandit update (persisting the bandit across live sessions). */
+  readonly onBanditUpdate?: LearnerDeps['onBanditUpdate'];
 }
 
 type Feedback = ExecutionReport | TradeClosed | BrokerPositions | BrokerState;
@@ -70,6 +90,15 @@ const isMarket = (x: Item): x is MarketEvent => MARKET.has(x.type);
 
 export function buildPipeline(ports: PipelinePorts, config: Config): Observable<PipelineEvent> {
   return new Observable<PipelineEvent>((subscriber) => {
+    let model: LearnerModel | null;
+    try {
+      model = ports.learnerModel !== undefined ? ports.learnerModel : (loadLearnerModel(config)?.model ?? null);
+    } catch (e) {
+      subscriber.error(e);
+      return;
+    }
+    const learnerOn = model !== null || ports.learnerRecord !== undefined || config.learner.pauseAfterChangeMin > 0;
+    const identity: OperatorFunction<Item, Item> = (s) => s;
     const feedback = new Subject<Feedback>();
     const fedBack = new WeakSet<object>();
 
@@ -86,13 +115,32 @@ export function buildPipeline(ports: PipelinePorts, config: Config): Observable<
       x.type === 'BrokerPositions';
     const isOmsInput = (x: Item): x is OmsInput =>
       isMarket(x) || x.type === 'OrderIntent' || x.type === 'CancelAllOrders' || x.type === 'FlattenAll' || x.type === 'FlatVerified';
+    const isFeatures = (x: Item): x is Features => x.type === 'Features';
+    const isLearnerInput = (x: Item): x is LearnerInput =>
+      x.type === 'SignalIntent' ||
+      x.type === 'GateDecision' ||
+      x.type === 'OrderIntent' ||
+      x.type === 'Features' ||
+      x.type === 'ChangePoint' ||
+      x.type === 'TradeClosed';
+    const isDecision = (x: Item) => x.type === 'SignalIntent' || x.type === 'GateDecision' || x.type === 'OrderIntent';
+    const learnerDeps: LearnerDeps = {
+      model,
+      signals: config.signals,
+      ...(ports.learnerRecord ? { record: ports.learnerRecord } : {}),
+      ...(ports.onBanditUpdate ? { onBanditUpdate: ports.onBanditUpdate } : {}),
+    };
     const isTradeInput = (x: Item): x is OrderIntent | ExecutionReport =>
       (x.type === 'OrderIntent' || x.type === 'ExecutionReport') && !fedBack.has(x);
 
     const chain: OperatorFunction<Item, Item> = (head) =>
       head.pipe(
         stage(features(config.features) as OperatorFunction<MarketEvent, Item>, isMarket),
+        config.learner.changePoint.enabled
+          ? stage(changePoints(config.learner.changePoint) as OperatorFunction<Features, Item>, isFeatures)
+          : identity,
         stage(signals(config.signals) as OperatorFunction<SignalsInput, Item>, isSignalsInput),
+        learnerOn ? stage(learner(config.learner, learnerDeps) as OperatorFunction<LearnerInput, Item>, isLearnerInput, isDecision) : identity,
         stage(risk(config.risk, { calendar: ports.calendar }) as OperatorFunction<RiskInput, Item>, isRiskInput, (x) => x.type === 'OrderIntent'),
         stage(
           oms(config.oms, { broker: ports.broker, journal: ports.journal ?? null, ...(ports.reconciled ? { reconciled: ports.reconciled } : {}) }) as OperatorFunction<OmsInput, Item>,

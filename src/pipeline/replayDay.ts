@@ -2,7 +2,8 @@
  * Replay one day end to end: the day's catalog → buildPipeline (features → signals → risk → OMS on the simulated
  * broker) → a summary: market events per type, features, signals per playbook, gate and risk decisions per
  * reason, orders, fills, round trips and P&L, plus a hash of every decision event (same data + config + seed →
- * same hash). `sourceOnly` streams the catalog without the stages (to measure the source).
+ * same hash). `sourceOnly` streams the catalog without the stages (to measure the source). An `observer` sees
+ * every event too (the backtest recorder: src/sinks/reports/runRecorder.ts).
  */
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +51,8 @@ export interface ReplayDayOptions {
   readonly rebuild?: boolean;
   readonly sourceOnly?: boolean;
   readonly onProgress?: (stage: string, fraction: number) => void;
+  /** Sees every pipeline event in order (reports, storage); a leaf observer, never feeds back into decisions. */
+  readonly observer?: (e: PipelineEvent) => void;
 }
 
 const bump = (m: Record<string, number>, k: string, by = 1) => {
@@ -85,7 +88,9 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
   let omsErrors = 0;
   const hash = createHash('sha256');
 
+  const observer = opts.observer;
   const onEvent = (e: PipelineEvent) => {
+    if (observer) observer(e);
     if (isMarket.has(e.type)) {
       counts[e.type as MarketEventType]++;
       if (firstTs === null) firstTs = e.ts;

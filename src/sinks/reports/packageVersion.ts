@@ -1,0 +1,11 @@
+/** DreamBot's package version (package.json at the repository root). */
+import { readFileSync } from 'node:fs';
+
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
