@@ -19,6 +19,8 @@ export async function main(argv: string[]): Promise<number> {
       .command(ingestCommand)
       .command(synthCommand)
       .command(killCommand)
+      .command((await import('./live.js')).liveCommand)
+      .command((await import('./calibrate.js')).calibrateCommand)
       .demandCommand(1, 'name a command: replay, ingest, synth or kill (see --help)')
       .strict()
       .help()

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { parseIsoDate } from '../domain/time.js';
 import { replayDay } from '../pipeline/replayDay.js';
+import { parseSpeed, replayWithDashboard } from './tui/replayWithDashboard.js';
 import { replayRange, tradingDaysBetween } from '../pipeline/replayRange.js';
 import { configHash } from '../sinks/reports/configHash.js';
 import { runId as makeRunId } from '../sinks/reports/runId.js';
@@ -34,6 +35,8 @@ interface ReplayArgs extends CommonArgs {
   rebuild: boolean;
   sourceOnly: boolean;
   parquet: boolean;
+  tui: boolean;
+  speed: string;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -48,6 +51,8 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
       .option('out', { type: 'string', describe: 'base folder for the run folder (default: config paths.backtests)' })
       .option('parquet', { type: 'boolean', default: true, describe: 'store the run tables under storage/parquet (--no-parquet to skip)' })
       .option('rebuild', { type: 'boolean', default: false, describe: 'rebuild the catalog even if one exists' })
+      .option('tui', { type: 'boolean', default: false, describe: 'watch the replay in the terminal dashboard (keys: k kill, p pause, r resume, q quit); writes no backtest files' })
+      .option('speed', { type: 'string', default: 'max', describe: 'dashboard pace: 1, 10, 60 (× real time) or max' })
       .option('source-only', { type: 'boolean', default: false, describe: 'stream the events without the trading stages (source throughput; writes nothing)' })
       .conflicts('date', ['from', 'to'])
       // Usage errors (exit 2): one of --date / --from; --to only with --from.
@@ -64,6 +69,13 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     parseIsoDate(to);
     const config = configFromArgs(a);
     const bar = progressBar(!a.quiet && !a.json);
+
+    if (a.tui) {
+      if (!a.date) throw new Error('--tui replays one --date');
+      const exit = await replayWithDashboard(config, from, parseSpeed(a.speed));
+      if (exit.error) throw new Error(exit.error);
+      return;
+    }
 
     if (a.sourceOnly) {
       const r = await replayDay(config, from, { rebuild: a.rebuild, sourceOnly: true, onProgress: (s, f) => bar.update(f, s) });

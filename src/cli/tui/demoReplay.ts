@@ -10,15 +10,9 @@
  *
  * --from fast-forwards (unpaced) to that New York time; --exit closes when the replay ends.
  */
-import { Subject } from 'rxjs';
 import { loadConfig } from '../../domain/loadConfig.js';
 import { nyTimeToMs } from '../../domain/time.js';
-import type { KillSwitch, TradingControl } from '../../operators/risk/riskEvents.js';
-import { buildPipeline } from '../../pipeline/buildPipeline.js';
-import { replayPorts } from '../../pipeline/environments.js';
-import { openReplay } from '../../streams/replay/openReplay.js';
-import { paced } from './paced.js';
-import { runDashboard } from './runDashboard.js';
+import { replayWithDashboard } from './replayWithDashboard.js';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,19 +27,8 @@ const from = arg('from');
 const fastForwardUntil = from ? nyTimeToMs(date, Number(from.split(':')[0]), Number(from.split(':')[1] ?? 0)) : undefined;
 
 const config = loadConfig({ overrides: { paths: { data: 'fixtures/data' }, replay: { symbols: ['SPY', 'SPX', 'QQQ', 'NDX'] } } });
-const day = await openReplay(config, date);
-const control = new Subject<KillSwitch | TradingControl>();
-const source$ = day.events$.pipe(paced(speed, fastForwardUntil !== undefined ? { fastForwardUntil } : {}));
-const ports = { ...replayPorts(config, source$), control$: control };
-const dq: Record<string, number> = {};
-for (const d of day.catalog.meta.dataQuality.dropped) dq[`${d.dataset}/${d.reason}`] = (dq[`${d.dataset}/${d.reason}`] ?? 0) + d.rows;
-if (day.catalog.meta.dataQuality.malformed.total > 0) dq.malformed = day.catalog.meta.dataQuality.malformed.total;
-
-const exit = await runDashboard({
-  events$: buildPipeline(ports, config),
-  control,
-  title: `replay ${date} ${speed === 'max' ? 'max speed' : `×${speed}`}${from ? ` from ${from}` : ''}`,
-  dataQuality: dq,
+const exit = await replayWithDashboard(config, date, speed as 1 | 10 | 60 | 'max', {
+  ...(fastForwardUntil !== undefined ? { fastForwardUntil } : {}),
   exitOnComplete: process.argv.includes('--exit'),
 });
 process.stdout.write(

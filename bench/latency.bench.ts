@@ -1,0 +1,228 @@
+/**
+ * `npm run bench:latency` — frame received → order intent emitted, over the whole live path: Polygon websocket
+ * frames from a local fake server (a separate process, 127.0.0.1) → PolygonSocket (queue, zod parse) →
+ * EventSequencer → flight recorder → buildPipeline (features → signals → risk → OMS on the SimBroker).
+ *
+ * Phase 1 (latency): the bundled fixture day (~166k events) sent one event per frame at a steady pace — ≥ 100k
+ * frames. For every frame: receive time (socket handler, performance.now) → the end of its synchronous pass
+ * through the pipeline, which is the moment any OrderIntent it causes has been emitted (p50/p99/p99.9/max); and
+ * for the frames that did produce an intent (SignalIntent / OrderIntent), that latency on its own.
+ * Phase 2 (sustained): 50,000 messages/s (SPY quotes, I:SPX values, option quotes for the subscribed contracts,
+ * stamped with the server's wall clock) for BENCH_SECONDS (default 10); lag = processing time − event time per
+ * second of the run: the first and last seconds must be alike (no growing queue).
+ * Target (issue #8): p99 < 1 ms.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import type { MarketEvent } from '../src/domain/events.js';
+import { runLive } from '../src/pipeline/runLive.js';
+import { FakePolygonServer } from '../src/streams/polygon/fakePolygonServer.js';
+import { TEST_KEY, fixtureEvents, liveTestConfig, serveChains } from '../src/streams/polygon/liveTestKit.js';
+
+const SELF = fileURLToPath(import.meta.url);
+type Msg = { cmd: 'fixture'; framesPerMs: number } | { cmd: 'sustain'; rate: number; seconds: number } | { cmd: 'quit' };
+
+// ------------------------------------------------------------------------------------------- server process
+async function server(): Promise<void> {
+  const storage = mkdtempSync(join(tmpdir(), 'dreambot-latency-srv-'));
+  const events = await fixtureEvents(storage);
+  const fake = await FakePolygonServer.start({ apiKey: TEST_KEY });
+  serveChains(fake, events);
+  process.send!({ ready: true, wsUrl: fake.wsUrl, restUrl: fake.restUrl });
+  const waitSubs = () => fake.until(() => fake.subscribed('stocks').size > 0 && fake.subscribed('indices').size > 0, 20_000, 'subscriptions');
+  process.on('message', async (m: Msg) => {
+    if (m.cmd === 'quit') {
+      await fake.close();
+      rmSync(storage, { recursive: true, force: true });
+      process.exit(0);
+    }
+    await waitSubs();
+    if (m.cmd === 'fixture') {
+      // Steady pace: framesPerMs frames (one event each) per millisecond of wall time.
+      let i = 0;
+      const t0 = performance.now();
+      const it = events[Symbol.iterator]();
+      const batch: MarketEvent[] = [];
+      let done = false;
+      let sent = 0;
+      while (!done) {
+        const due = Math.floor((performance.now() - t0) * m.framesPerMs);
+        batch.length = 0;
+        while (i < due) {
+          const n = it.next();
+          if (n.done) {
+            done = true;
+            break;
+          }
+          batch.push(n.value);
+          i++;
+        }
+        if (batch.length) sent += (await fake.play(batch, { perFrame: 1, yieldEvery: 1_000_000 })).sent;
+        await new Promise((r) => setImmediate(r));
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      process.send!({ done: true, sent });
+    } else if (m.cmd === 'sustain') {
+      let opts: string[] = [];
+      let spy = 570;
+      let spx = 5700;
+      let sent = 0;
+      const t0 = performance.now();
+      const end = t0 + m.seconds * 1000;
+      let k = 0;
+      while (performance.now() < end) {
+        const due = Math.floor(((performance.now() - t0) / 1000) * m.rate);
+        const stocks: string[] = [];
+        const index: string[] = [];
+        const options: string[] = [];
+        const now = Date.now();
+        if (opts.length === 0 || (k & 0xffff) === 0) opts = [...fake.subscribed('options')].filter((t) => t.startsWith('Q.')).map((t) => t.slice(2));
+        while (sent < due) {
+          k++;
+          const r = k % 10;
+          if (r < 4) {
+            spy += ((k * 7919) % 11) / 100 - 0.05;
+            stocks.push(JSON.stringify({ ev: 'Q', sym: 'SPY', bx: 11, ax: 12, bp: Math.round(spy * 100) / 100, ap: Math.round(spy * 100) / 100 + 0.01, bs: 3, as: 4, t: now, q: k }));
+          } else if (r === 4) {
+            spx += ((k * 104729) % 11) / 10 - 0.5;
+            index.push(JSON.stringify({ ev: 'V', val: Math.round(spx * 100) / 100, T: 'I:SPX', t: now }));
+          } else if (opts.length === 0) {
+            stocks.push(JSON.stringify({ ev: 'T', sym: 'SPY', x: 4, p: Math.round(spy * 100) / 100, s: 100, t: now, q: k }));
+          } else {
+            const sym = opts[k % opts.length]!;
+            const mid = 1 + (k % 50) / 10;
+            options.push(JSON.stringify({ ev: 'Q', sym, bx: 300, ax: 301, bp: mid, ap: mid + 0.05, bs: 10, as: 12, t: now, q: k }));
+          }
+          sent++;
+        }
+        for (const [cluster, list] of [['stocks', stocks], ['indices', index], ['options', options]] as const) {
+          for (let j = 0; j < list.length; j += 10) fake.sendRaw(cluster, `[${list.slice(j, j + 10).join(',')}]`);
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      process.send!({ done: true, sent });
+    }
+  });
+}
+
+// ------------------------------------------------------------------------------------------- client (bench)
+const pct = (xs: Float64Array | number[], p: number) => {
+  const a = Array.from(xs).sort((x, y) => x - y);
+  return a.length ? a[Math.min(a.length - 1, Math.floor((p / 100) * a.length))]! : NaN;
+};
+const f3 = (x: number) => x.toFixed(3);
+
+async function client(): Promise<void> {
+  const child = fork(SELF, ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const next = () => new Promise<Record<string, unknown>>((resolve) => child.once('message', (m) => resolve(m as Record<string, unknown>)));
+  const ready = (await next()) as { wsUrl: string; restUrl: string };
+  const root = mkdtempSync(join(tmpdir(), 'dreambot-latency-'));
+  const env = { env: { POLYGON_API_KEY: TEST_KEY, POLYGON_WS_URL: ready.wsUrl, POLYGON_REST_URL: ready.restUrl }, envFile: null };
+  try {
+    // ---------------- phase 1: per-frame latency over the fixture day
+    const frameLat = new Float64Array(400_000);
+    const serviceLat = new Float64Array(400_000);
+    let startPerf = 0;
+    let nFrames = 0;
+    const intentLat: number[] = [];
+    let framePerf = 0;
+    let intentInFrame = false;
+    const ac = new AbortController();
+    const run = runLive({
+      config: liveTestConfig(join(root, 'p1')),
+      mode: 'paper',
+      env,
+      logWrite: () => {},
+      signal: ac.signal,
+      feed: {
+        heartbeatMs: 0,
+        roller: { strikesEachSide: 8 },
+        socket: { inSession: () => false },
+        onFrameStart: (perf) => {
+          framePerf = perf;
+          startPerf = performance.now();
+          intentInFrame = false;
+        },
+        onFrameDone: (perf) => {
+          const end = performance.now();
+          const d = end - perf;
+          if (nFrames < frameLat.length) {
+            serviceLat[nFrames] = end - startPerf;
+            frameLat[nFrames++] = d;
+          }
+          if (intentInFrame) intentLat.push(d);
+        },
+      },
+      onEvent: (e) => {
+        if (e.type === 'SignalIntent' || e.type === 'OrderIntent') intentInFrame = true;
+      },
+    });
+    void framePerf;
+    const framesPerMs = Number(process.env.BENCH_FRAMES_PER_MS ?? 10);
+    child.send({ cmd: 'fixture', framesPerMs } satisfies Msg);
+    const r1 = (await next()) as { sent: number };
+    ac.abort();
+    const res1 = await run;
+    const lat = frameLat.subarray(0, nFrames);
+    console.log(`bench:latency — frame received → pipeline pass done (intent emitted), paper mode, fake Polygon server in a separate process`);
+    console.log(`phase 1: fixture day, 1 event/frame paced at ${framesPerMs}k frames/s: ${r1.sent.toLocaleString()} frames sent, ${nFrames.toLocaleString()} timed`);
+    const svc = serviceLat.subarray(0, nFrames);
+    console.log(`  received → done (includes waiting behind frames of the same TCP read): p50 ${f3(pct(lat, 50))} ms  p99 ${f3(pct(lat, 99))} ms  p99.9 ${f3(pct(lat, 99.9))} ms  max ${f3(pct(lat, 100))} ms`);
+    console.log(`  parse start → done (the frame's own path: zod/JSON parse, sequencer, recorder, whole pipeline): p50 ${f3(pct(svc, 50))} ms  p99 ${f3(pct(svc, 99))} ms  p99.9 ${f3(pct(svc, 99.9))} ms  max ${f3(pct(svc, 100))} ms`);
+    console.log(`  frames that emitted an intent (${intentLat.length}): p50 ${f3(pct(intentLat, 50))} ms  p99 ${f3(pct(intentLat, 99))} ms  max ${f3(pct(intentLat, 100))} ms`);
+    console.log(`  signals ${res1.tally.intents}, approved ${res1.tally.approved}, fills ${res1.tally.fills}; target p99 < 1 ms: received→done ${pct(lat, 99) < 1 ? 'MET' : 'NOT MET'}, own path ${pct(svc, 99) < 1 ? 'MET' : 'NOT MET'}`);
+
+    // ---------------- phase 2: sustained 50k msgs/s
+    const rate = Number(process.env.BENCH_RATE ?? 50_000);
+    const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+    const buckets = new Map<number, number[]>();
+    let t0: number | null = null;
+    let received = 0;
+    const ac2 = new AbortController();
+    const run2 = runLive({
+      config: liveTestConfig(join(root, 'p2'), 'fixtures/data', ['SPY', 'SPX']),
+      mode: 'paper',
+      env,
+      logWrite: () => {},
+      signal: ac2.signal,
+      feed: { heartbeatMs: 0, roller: { strikesEachSide: 10 }, socket: { inSession: () => false } },
+      onEvent: (e) => {
+        if (e.type !== 'Quote' && e.type !== 'OptionQuote' && e.type !== 'IndexValue') return;
+        const now = Date.now();
+        t0 ??= now;
+        received++;
+        if ((received & 7) !== 0) return;
+        const sec = Math.floor((now - t0) / 1000);
+        let b = buckets.get(sec);
+        if (!b) buckets.set(sec, (b = []));
+        b.push(now - e.ts);
+      },
+    });
+    child.send({ cmd: 'sustain', rate, seconds } satisfies Msg);
+    const r2 = (await next()) as { sent: number };
+    ac2.abort();
+    const res2 = await run2;
+    const secs = [...buckets.keys()].sort((a, b) => a - b).filter((s) => s < seconds);
+    console.log(`phase 2: sustained ${rate.toLocaleString()} msgs/s for ${seconds} s: ${r2.sent.toLocaleString()} sent, ${res2.feed.emitted.toLocaleString()} through the pipeline`);
+    console.log(`  lag (processing wall time − event time, ms) per second:`);
+    for (const s of secs) {
+      const b = buckets.get(s)!;
+      console.log(`    s${String(s).padStart(2)}: n ${String(b.length * 8).padStart(6)}  p50 ${pct(b, 50).toFixed(0).padStart(3)}  p99 ${pct(b, 99).toFixed(0).padStart(3)}  max ${pct(b, 100).toFixed(0).padStart(4)}`);
+    }
+    const first = buckets.get(secs[0] ?? 0) ?? [];
+    const last = buckets.get(secs[secs.length - 1] ?? 0) ?? [];
+    const grew = pct(last, 99) > pct(first, 99) + 20;
+    console.log(`  lag p99 first second ${pct(first, 99).toFixed(0)} ms vs last second ${pct(last, 99).toFixed(0)} ms: ${grew ? 'GROWING' : 'not growing'}`);
+  } finally {
+    child.send({ cmd: 'quit' } satisfies Msg);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--server')) await server();
+else await client();
