@@ -7,6 +7,8 @@ import { loadedModelInfo } from '../operators/learner/modelStore.js';
 import { generateSyntheticDay } from '../streams/synthetic/generateDay.js';
 import { calibrateRange, tradingDaysBetween } from './calibrateRange.js';
 import { replayDay } from './replayDay.js';
+import { recordDay } from './recordDay.js';
+import { writeBacktest } from '../sinks/reports/writeBacktest.js';
 
 // Three small synthetic days (distinct seeds): calibrate, then replay the last day with and without the model.
 const root = mkdtempSync(join(tmpdir(), 'dreambot-calibrate-'));
@@ -51,6 +53,13 @@ describe('calibrateRange', () => {
 
     const after = await replayDay(config, DAYS[2]!);
     expect(after.trading!.decisionsHash).not.toBe(before.trading!.decisionsHash);
+    // The backtest of that replay names the model in manifest.json and calibration.json.
+    const day = await recordDay(config, DAYS[2]!, { runId: 'with-model', parquet: false });
+    const out = writeBacktest({ dir: join(root, 'bt'), runId: 'with-model', config, days: [day], startedAt: new Date(0), finishedAt: new Date(0), workers: 1 });
+    const manifest = JSON.parse(readFileSync(out.files['manifest.json']!, 'utf8'));
+    expect(manifest.models.learner.version).toBe(info!.version);
+    const cal = JSON.parse(readFileSync(out.files['calibration.json']!, 'utf8'));
+    expect(JSON.stringify(cal)).toContain(info!.version);
     const none = await replayDay({ ...config, learner: { ...config.learner, model: 'none' } }, DAYS[2]!);
     expect(none.trading!.decisionsHash).toBe(before.trading!.decisionsHash);
 

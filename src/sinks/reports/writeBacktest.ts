@@ -12,6 +12,7 @@
  * same bytes whatever the run id, the time or the number of workers. Each file is written to a temp name and
  * renamed.
  */
+import { loadedModelInfo } from '../../operators/learner/modelStore.js';
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -59,11 +60,15 @@ export function writeBacktest(b: BacktestInput): BacktestOutput {
   const version = packageVersion();
   const first = records[0]?.date ?? '';
   const last = records[records.length - 1]?.date ?? '';
+  // The learner model in use (none until `dreambot calibrate` has written one): its version goes into both
+  // calibration.json and the manifest so a result can be traced to the model that made its decisions.
+  const model = loadedModelInfo(b.config);
+  const models = { learner: model ? { version: model.version, hash: model.hash, path: model.path, trainedOn: model.trainedOn } : null };
   const contents: [string, string][] = [
     ['summary.csv', summaryCsv(summary)],
     ['fill_quality.csv', fillQualityCsv(records)],
     ['trades.csv', tradesCsv(records)],
-    ['calibration.json', JSON.stringify(calibration(records, b.config, version), null, 2) + '\n'],
+    ['calibration.json', JSON.stringify(calibration(records, b.config, version, models), null, 2) + '\n'],
     ['report.html', reportHtml({ title: `DreamBot backtest ${first === last ? first : `${first} – ${last}`}`, days: records, summary })],
   ];
   const files: Record<string, string> = {};
@@ -87,6 +92,7 @@ export function writeBacktest(b: BacktestInput): BacktestOutput {
     mode: b.config.mode,
     seed: b.config.seed,
     configHash: configHash(b.config),
+    models,
     config: b.config,
     workers: b.workers,
     days: b.days.map((d) => ({
