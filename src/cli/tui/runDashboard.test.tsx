@@ -1,5 +1,12 @@
 import { Subject } from 'rxjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// Ink renders only the last frame when it believes it runs in CI (is-in-ci reads CI at import time); these tests
+// read intermediate frames, so they run as in a terminal whatever the environment says.
+vi.hoisted(() => {
+  process.env.CI = 'false';
+  process.env.CONTINUOUS_INTEGRATION = 'false';
+});
 import type { KillSwitch, TradingControl } from '../../operators/risk/riskEvents.js';
 import type { PipelineEvent } from '../../pipeline/buildPipeline.js';
 import { FakeStdin, FakeStdout } from './fakeTerminal.js';
