@@ -1,5 +1,6 @@
 /**
- * `npx tsx bench/tui.bench.ts [--rounds N]` — replay throughput of the fixture day (2025-03-10, SPY SPX QQQ NDX)
+ * `npx tsx bench/tui.bench.ts [--rounds N]` — replay throughput of a day (default the fixture day 2025-03-10; see
+ * BENCH_DATA below), SPY SPX QQQ NDX,
  * through the whole pipeline, with the dashboard (`runDashboard`, speed 'max', rendering at 10 fps into an
  * in-memory 120×40 terminal) vs without it (the pipeline's output just counted). Target (issue #10): with / without
  * ≥ 0.8. Each phase runs in its own process (`--phase plain|tui`), alternating, medians compared; the catalog is
@@ -18,8 +19,15 @@ import { FakeStdin, FakeStdout } from '../src/cli/tui/fakeTerminal.js';
 import { paced } from '../src/cli/tui/paced.js';
 import { runDashboard } from '../src/cli/tui/runDashboard.js';
 
-const DATE = '2025-03-10';
-const config = loadConfig({ overrides: { paths: { data: 'fixtures/data' }, replay: { symbols: ['SPY', 'SPX', 'QQQ', 'NDX'] } } });
+// BENCH_DATA / BENCH_STORAGE point it at a bigger day (e.g. the full-scale synthetic day of bench:replay under
+// storage/bench), where the dashboard's fixed start-up cost (React/Ink's first renders) is amortised.
+const DATE = process.env.BENCH_DATE ?? '2025-03-10';
+const config = loadConfig({
+  overrides: {
+    paths: { data: process.env.BENCH_DATA ?? 'fixtures/data', ...(process.env.BENCH_STORAGE ? { storage: process.env.BENCH_STORAGE } : {}) },
+    replay: { symbols: ['SPY', 'SPX', 'QQQ', 'NDX'] },
+  },
+});
 
 interface Result {
   readonly phase: string;
@@ -89,7 +97,7 @@ if (i >= 0) {
   const pc = median(plain.map((x) => x.cpuRate));
   const tc = median(tui.map((x) => x.cpuRate));
   process.stdout.write(
-    `fixture day ${DATE}: ${plain[0]!.events.toLocaleString('en-US')} pipeline events, medians of ${rounds} alternating runs\n` +
+    `day ${DATE}: ${plain[0]!.events.toLocaleString('en-US')} pipeline events, medians of ${rounds} alternating runs\n` +
       `                     wall events/s   events per CPU s\n` +
       `  without dashboard  ${p.toFixed(0).padStart(13)}   ${pc.toFixed(0).padStart(16)}\n` +
       `  with dashboard     ${t.toFixed(0).padStart(13)}   ${tc.toFixed(0).padStart(16)}   (speed max, ≤ 10 fps)\n` +

@@ -41,6 +41,8 @@ import { risk } from '../operators/risk/risk.js';
 import type { BrokerPositions, BrokerState, KillSwitch, RiskInput, TradingControl } from '../operators/risk/riskEvents.js';
 import type { SignalsInput, TradeClosed } from '../operators/signals/signalEvents.js';
 import { signals } from '../operators/signals/signals.js';
+import { regime } from '../operators/signals/regime.js';
+import type { ChangePoint, RegimeState } from '../operators/signals/signalEvents.js';
 import { roundTrips } from '../operators/trades/roundTrips.js';
 import type { BrokerPort } from '../sinks/oms/BrokerPort.js';
 import type { Journal } from '../sinks/oms/journal.js';
@@ -83,7 +85,8 @@ type Item =
   | import('../operators/risk/riskEvents.js').RiskOutput
   | import('../sinks/oms/omsEvents.js').OmsOutput
   | RiskInput
-  | TradeClosed;
+  | TradeClosed
+  | RegimeState;
 
 const MARKET = new Set<string>(MARKET_EVENT_TYPES);
 const isMarket = (x: Item): x is MarketEvent => MARKET.has(x.type);
@@ -130,6 +133,7 @@ export function buildPipeline(ports: PipelinePorts, config: Config): Observable<
       ...(ports.learnerRecord ? { record: ports.learnerRecord } : {}),
       ...(ports.onBanditUpdate ? { onBanditUpdate: ports.onBanditUpdate } : {}),
     };
+    const isRegimeInput = (x: Item): x is Features | ChangePoint => x.type === 'Features' || x.type === 'ChangePoint';
     const isTradeInput = (x: Item): x is OrderIntent | ExecutionReport =>
       (x.type === 'OrderIntent' || x.type === 'ExecutionReport') && !fedBack.has(x);
 
@@ -139,6 +143,9 @@ export function buildPipeline(ports: PipelinePorts, config: Config): Observable<
         config.learner.changePoint.enabled
           ? stage(changePoints(config.learner.changePoint) as OperatorFunction<Features, Item>, isFeatures)
           : identity,
+        // Regime changes for the outputs (dashboard, reports): the same classifier and config signals gates with,
+        // fed the same Features and change points, published once per change.
+        stage(regime(config.signals.regime) as OperatorFunction<Features | ChangePoint, Item>, isRegimeInput),
         stage(signals(config.signals) as OperatorFunction<SignalsInput, Item>, isSignalsInput),
         learnerOn ? stage(learner(config.learner, learnerDeps) as OperatorFunction<LearnerInput, Item>, isLearnerInput, isDecision) : identity,
         stage(risk(config.risk, { calendar: ports.calendar }) as OperatorFunction<RiskInput, Item>, isRiskInput, (x) => x.type === 'OrderIntent'),
