@@ -189,17 +189,7 @@ export class PolygonSocket {
   /** Close for good (code 1000); no more callbacks. */
   stop(): void {
     this.stopped = true;
-    this.clearTimers();
-    if (this.checkTimer) clearInterval(this.checkTimer);
-    this.checkTimer = null;
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => {});
-      if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'client stop');
-      else ws.terminate();
-    }
+    this.shutDown(true);
   }
 
   subscribe(topics: readonly string[]): void {
@@ -351,19 +341,24 @@ export class PolygonSocket {
 
   private die(status: string, message: string): void {
     this.fatal = true;
+    this.shutDown(false);
+    this.setState('STALE', status);
+    this.log('error', message, { cluster: this.cluster, status, alert: status === 'auth_failed' ? 'AUTH_FAILED' : 'MAX_CONNECTIONS' });
+    this.opts.onFatal(new PolygonFatalError(this.cluster, status, message));
+  }
+
+  /** Stop every timer and detach the socket: a normal close (1000) when `graceful` and open, else terminate. */
+  private shutDown(graceful: boolean): void {
     this.clearTimers();
     if (this.checkTimer) clearInterval(this.checkTimer);
     this.checkTimer = null;
     const ws = this.ws;
     this.ws = null;
-    if (ws) {
-      ws.removeAllListeners();
-      ws.on('error', () => {});
-      ws.terminate();
-    }
-    this.setState('STALE', status);
-    this.log('error', message, { cluster: this.cluster, status, alert: status === 'auth_failed' ? 'AUTH_FAILED' : 'MAX_CONNECTIONS' });
-    this.opts.onFatal(new PolygonFatalError(this.cluster, status, message));
+    if (!ws) return;
+    ws.removeAllListeners();
+    ws.on('error', () => {});
+    if (graceful && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client stop');
+    else ws.terminate();
   }
 
   private clearTimers(): void {
