@@ -22,7 +22,7 @@
  * volume,transactions), x1,x2 (exchanges), seq, cond (id into meta.conditions; 0 = none).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { closureReason } from '../../domain/calendar.js';
@@ -167,7 +167,6 @@ export async function buildCatalog(req: CatalogRequest): Promise<Catalog> {
   const parquet = join(dir, 'events.parquet');
   const metaPath = join(dir, 'meta.json');
   if (!req.force && existsSync(parquet) && existsSync(metaPath)) {
-    const { readFileSync } = await import('node:fs');
     const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as CatalogMeta;
     if (meta.version === CATALOG_VERSION && meta.key === key) return { dir, parquet, meta, built: false };
   }
