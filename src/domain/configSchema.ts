@@ -27,8 +27,6 @@ export const replayConfigSchema = z
     minuteAggs: z.boolean().default(true),
     /** Decompress every input file once to prove the gzip stream is complete (DuckDB accepts truncated gzip). */
     verifyGzip: z.boolean().default(true),
-    /** Rows per DuckDB chunk pulled from the catalog (bounds replay memory). */
-    batchRows: z.number().int().min(256).max(1_000_000).default(2048),
     /** DuckDB memory limit for catalog builds and replay, in MB; beyond it DuckDB spills to disk. */
     duckdbMemoryMb: z.number().int().min(64).max(16_384).default(1024),
     /** DuckDB worker threads. */
