@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
-import { buildCatalog, type CatalogRequest } from './buildCatalog.js';
+import { buildCatalog, sliceRowsFor, timeSlices, type CatalogRequest } from './buildCatalog.js';
 import { catalogEvents } from './catalogEvents.js';
 import { datasetPath } from './flatFiles.js';
 import { writeFlatFile } from './flatFileFixture.js';
@@ -69,6 +69,13 @@ describe('buildCatalog on a clean day', () => {
     expect(dq.malformed.total).toBe(0);
     expect(dq.dropped).toEqual([]);
     expect(catalog.meta.rows).toBe(events.length);
+  });
+
+  it('sorting the day in many small time slices gives exactly the rows and order of one slice', async () => {
+    const one = await dayWith(undefined, { sortSliceRows: 10_000_000 });
+    const many = await dayWith(undefined, { sortSliceRows: 3 });
+    expect(many.events.length).toBeGreaterThan(10);
+    expect(many.events).toEqual(one.events);
   });
 
   it('selects option contracts by exact root, first N expiries and the strike window', async () => {
@@ -250,5 +257,24 @@ describe('data quality at the edge: each bad input has its stated outcome', () =
     await expect(dayWith((r) => void (r.indexValues = r.indexValues.filter((v) => v.ticker !== 'I:SPX')))).rejects.toThrow(
       /values_v1.*no usable rows for I:SPX/,
     );
+  });
+});
+
+describe('timeSlices: the catalog sort in bounded pieces', () => {
+  const m = (xs: [number, number][]) => xs.map(([a, n]) => [BigInt(a), n] as const);
+  it.each([
+    ['one slice when everything fits', m([[1, 5], [2, 5]]), 10, [[null, null]]],
+    ['no rows at all', m([]), 10, [[null, null]]],
+    ['splits before the minute that would overflow', m([[1, 6], [2, 5], [3, 4]]), 10, [[null, 2n], [2n, null]]],
+    ['a minute above the limit is a slice of its own', m([[1, 2], [5, 30], [6, 1]]), 10, [[null, 5n], [5n, 6n], [6n, null]]],
+    ['gaps between minutes stay inside a slice', m([[1, 4], [9, 4], [20, 4]]), 8, [[null, 20n], [20n, null]]],
+  ] as const)('%s', (_name, minutes, max, want) => {
+    expect(timeSlices(minutes, max)).toEqual(want);
+  });
+
+  it('slice size follows the DuckDB memory limit, with a floor', () => {
+    expect(sliceRowsFor(1024)).toBe(2_684_354);
+    expect(sliceRowsFor(64)).toBe(167_772);
+    expect(sliceRowsFor(1)).toBe(100_000);
   });
 });
