@@ -170,14 +170,27 @@ export function earlyCloseReason(date: string): string | null {
 
 /** Regular (or early-close) session on `date`; null when the exchange is closed. */
 export function sessionFor(date: string): Session | null {
+  // Pure in the date and asked for on hot paths (time to expiry of every priced option): computed once per date.
+  let s = sessions.get(date);
+  if (s === undefined) {
+    s = computeSession(date);
+    if (sessions.size > 20_000) sessions.clear();
+    sessions.set(date, s);
+  }
+  return s;
+}
+
+const sessions = new Map<string, Session | null>();
+
+function computeSession(date: string): Session | null {
   if (!isTradingDay(date)) return null;
   const earlyClose = earlyCloseReason(date) !== null;
-  return {
+  return Object.freeze({
     date,
     open: nyTimeToMs(date, 9, 30),
     close: nyTimeToMs(date, earlyClose ? 13 : 16, 0),
     earlyClose,
-  };
+  });
 }
 
 /** First trading day strictly after `date`. */

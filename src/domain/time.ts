@@ -59,8 +59,8 @@ export interface NyWallClock {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
-/** Epoch ms → New York wall clock. */
-export function toNy(ms: number): NyWallClock {
+/** Epoch ms → New York wall clock, straight from Intl (the reference `toNy` is checked against). */
+export function toNyIntl(ms: number): NyWallClock {
   const p: Record<string, string> = {};
   for (const part of nyParts.formatToParts(new Date(Math.floor(ms)))) p[part.type] = part.value;
   const year = Number(p.year);
@@ -83,11 +83,65 @@ export function toNy(ms: number): NyWallClock {
   };
 }
 
-/** New York offset from UTC in minutes at a UTC instant (−300 in winter, −240 in summer). */
-export function nyOffsetMinutes(ms: number): number {
-  const w = toNy(ms);
+function intlOffsetMinutes(ms: number): number {
+  const w = toNyIntl(ms);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/*
+ * Intl is slow (microseconds and several objects per call) and toNy runs on hot paths (pricing, sessions, the
+ * recorder). New York's offset only changes on a whole UTC hour (DST switches at 02:00 local), so it is looked up
+ * once per UTC hour and cached; an hour whose two ends disagree (no such hour since the 1880s) is never cached
+ * and goes to Intl every time. The result equals toNyIntl for every instant (property-tested).
+ */
+const HOUR_MS = 3_600_000;
+const offsetByHour = new Map<number, number | null>();
+
+function cachedOffsetMs(ms: number): number | null {
+  const h = Math.floor(ms / HOUR_MS);
+  let off = offsetByHour.get(h);
+  if (off === undefined) {
+    const a = intlOffsetMinutes(h * HOUR_MS);
+    const b = intlOffsetMinutes(h * HOUR_MS + HOUR_MS - 1);
+    off = a === b ? a * 60_000 : null;
+    if (offsetByHour.size > 50_000) offsetByHour.clear();
+    offsetByHour.set(h, off);
+  }
+  return off;
+}
+
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Epoch ms → New York wall clock. */
+export function toNy(ms: number): NyWallClock {
+  const off = cachedOffsetMs(ms);
+  if (off === null) return toNyIntl(ms);
+  const d = new Date(Math.floor(ms) + off);
+  const year = d.getUTCFullYear();
+  const month = d.getUTCMonth() + 1;
+  const day = d.getUTCDate();
+  const hour = d.getUTCHours();
+  const minute = d.getUTCMinutes();
+  const second = d.getUTCSeconds();
+  const subSecond = ms / 1000 - Math.floor(ms / 1000);
+  return {
+    date: `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`,
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    weekday: d.getUTCDay(),
+    minuteOfDay: hour * 60 + minute + (second + subSecond) / 60,
+  };
+}
+
+/** New York offset from UTC in minutes at a UTC instant (−300 in winter, −240 in summer). */
+export function nyOffsetMinutes(ms: number): number {
+  const off = cachedOffsetMs(ms);
+  return off === null ? intlOffsetMinutes(ms) : off / 60_000;
 }
 
 /**
