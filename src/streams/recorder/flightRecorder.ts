@@ -94,9 +94,11 @@ class ByteBuf {
     this.len += this.buf.write(s, this.len, 'utf8');
     this.buf[this.len++] = 10;
   }
-  /** A copy of the content, and the buffer emptied (kept for reuse). */
+  /** The content, handed over without a copy; writing continues in a fresh buffer of the same capacity. */
   take(): Buffer {
-    const out = Buffer.from(this.buf.subarray(0, this.len));
+    if (this.len === 0) return Buffer.alloc(0);
+    const out = this.buf.subarray(0, this.len);
+    this.buf = Buffer.allocUnsafe(this.buf.length);
     this.len = 0;
     return out;
   }
