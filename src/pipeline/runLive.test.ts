@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MarketEvent } from '../domain/events.js';
 import { FakePolygonServer } from '../streams/polygon/fakePolygonServer.js';
-import { FIXTURE_DATE, TEST_KEY, fixtureEvents, liveTestConfig, serveChains, sleep } from '../streams/polygon/liveTestKit.js';
+import { FakeTradierServer } from '../sinks/oms/tradier/fakeTradierServer.js';
+import { FIXTURE_DATE, FIXTURE_OPTION_MAX_AGE_MS, TEST_KEY, fixtureEvents, liveTestConfig, playLockstep, serveChains, sleep } from '../streams/polygon/liveTestKit.js';
 import type { PolygonLiveFeed } from '../streams/polygon/polygonLiveFeed.js';
 import { recordingEvents } from '../streams/recorder/recordingEvents.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
@@ -24,18 +25,22 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const envFor = (fake: FakePolygonServer, key = TEST_KEY) => ({ env: { POLYGON_API_KEY: key, POLYGON_WS_URL: fake.wsUrl, POLYGON_REST_URL: fake.restUrl }, envFile: null });
 
 /** A paper session over the whole fixture day played through the fake server (accelerated: no sleeping). */
-async function paperSession(storage: string, script: (fake: FakePolygonServer, feed: PolygonLiveFeed) => Promise<void>, extra: { heartbeatMs?: number; quietMs?: number } = {}) {
+async function paperSession(
+  storage: string,
+  script: (fake: FakePolygonServer, feed: PolygonLiveFeed) => Promise<void>,
+  extra: { heartbeatMs?: number; quietMs?: number; mode?: 'paper' | 'sandbox'; env?: Record<string, string> } = {},
+) {
   const fake = await FakePolygonServer.start({ apiKey: TEST_KEY });
   serveChains(fake, events);
-  const config = liveTestConfig(storage);
+  const config = liveTestConfig(storage, 'fixtures/data', undefined, { optionMaxAgeMs: FIXTURE_OPTION_MAX_AGE_MS });
   const lines: string[] = [];
   const ac = new AbortController();
   const outputs: PipelineEvent[] = [];
   let feed: PolygonLiveFeed | null = null;
   const run = runLive({
     config,
-    mode: 'paper',
-    env: envFor(fake),
+    mode: extra.mode ?? 'paper',
+    env: { env: { ...envFor(fake).env, ...(extra.env ?? {}) }, envFile: null },
     logWrite: (l) => lines.push(l),
     signal: ac.signal,
     flushMs: 500,
@@ -63,39 +68,26 @@ async function paperSession(storage: string, script: (fake: FakePolygonServer, f
   return { result, lines, outputs, fake, config };
 }
 
-/** Wait until the client has taken in everything the server sent (emitted + dropped by quality rules). */
-async function drained(fake: FakePolygonServer, feed: PolygonLiveFeed, sent: number): Promise<void> {
-  await fake.until(() => {
-    const st = feed.stats();
-    const events = Object.values(st.clusters).reduce((a, c) => a + c.events, 0);
-    return events >= sent;
-  }, 30_000, `client to take in ${sent} events`);
-}
-
 describe('dreambot live --mode paper against the fake Polygon server', () => {
   let session: Awaited<ReturnType<typeof paperSession>>;
   let sent = 0;
   beforeAll(async () => {
     session = await paperSession(join(root, 'paper'), async (fake, feed) => {
-      const r = await fake.play(events, { perFrame: 25 });
-      sent = r.sent;
-      await drained(fake, feed, sent);
+      sent = await playLockstep(fake, feed, events);
     });
   }, 120_000);
 
   it('produces intents, approved orders and simulated fills', () => {
     const { result } = session;
+    process.stdout.write(`paper session: sent ${sent}, emitted ${result.feed.emitted}, signals ${result.tally.intents}, approved ${result.tally.approved}, denied ${JSON.stringify(result.tally.denied)}, fills ${result.tally.fills}, trades ${result.tally.trades}, restamped ${result.feed.restamped} (max ${result.feed.maxRestampMs} ms), parity ${result.parityHash.slice(0, 16)}\n`);
     expect(sent).toBeGreaterThan(50_000);
     expect(result.feed.emitted).toBeGreaterThan(50_000);
     expect(result.tally.intents).toBeGreaterThan(0);
-    // The fixture day has a single approvable entry (its option quotes are a minute apart, so most entries are
-    // denied as stale); whether the live roller has that contract subscribed in time depends on wall-clock
-    // scheduling, so require risk decisions, and fills whenever something was approved.
-    const denied = Object.values(result.tally.denied as Record<string, number>).reduce((a, b) => a + b, 0);
-    expect(result.tally.approved + denied).toBeGreaterThan(0);
-    if (result.tally.approved > 0) expect(result.tally.fills).toBeGreaterThan(0);
+    // Played in lockstep (the server holds the client's option subscriptions before each next chunk), so the
+    // session's decisions depend on the data only: the fixture day's approvable entries are approved and filled.
+    expect(result.tally.approved).toBeGreaterThan(0);
+    expect(result.tally.fills).toBeGreaterThan(0);
     expect(result.feed.heartbeats).toBe(0);
-    process.stdout.write(`paper session: sent ${sent}, emitted ${result.feed.emitted}, signals ${result.tally.intents}, approved ${result.tally.approved}, denied ${JSON.stringify(result.tally.denied)}, fills ${result.tally.fills}, trades ${result.tally.trades}, restamped ${result.feed.restamped} (max ${result.feed.maxRestampMs} ms), parity ${result.parityHash.slice(0, 16)}\n`);
     // The roller subscribed options for all four underlyings, via the listed strikes from the snapshots.
     expect(result.feed.clusters.options!.subscriptions).toBeGreaterThan(100);
     expect(session.fake.log.restRequests.every((r) => r.bearer)).toBe(true);
@@ -133,6 +125,51 @@ describe('dreambot live --mode paper against the fake Polygon server', () => {
   it('no key appears in any log line', () => {
     expect(session.lines.length).toBeGreaterThan(3);
     for (const l of session.lines) expect(l).not.toContain(TEST_KEY);
+  });
+});
+
+describe('dreambot live --mode sandbox: the same session with orders sent to a (fake) Tradier sandbox', () => {
+  const TOKEN = 'sbx-token-THIS-MUST-NOT-BE-LOGGED-42';
+  let tradier: FakeTradierServer;
+  let session: Awaited<ReturnType<typeof paperSession>>;
+  let paper: Awaited<ReturnType<typeof paperSession>>;
+  beforeAll(async () => {
+    tradier = await FakeTradierServer.start({ token: TOKEN, accountId: 'VA12345678' });
+    const tradierEnv = { TRADIER_API_URL: tradier.baseUrl, TRADIER_STREAM_URL: tradier.streamUrl, TRADIER_SANDBOX_TOKEN: TOKEN, TRADIER_SANDBOX_ACCOUNT_ID: 'VA12345678' };
+    session = await paperSession(join(root, 'sandbox'), async (fake, feed) => void (await playLockstep(fake, feed, events)), { mode: 'sandbox', env: tradierEnv });
+    paper = await paperSession(join(root, 'sandbox-paper'), async (fake, feed) => void (await playLockstep(fake, feed, events)));
+  }, 180_000);
+  afterAll(() => tradier?.close());
+
+  it('each approved entry is POSTed once to Tradier as an OTOCO bracket on the chosen contract', () => {
+    const posts = tradier.requests.filter((r) => r.method === 'POST' && /\/accounts\/VA12345678\/orders$/.test(r.path));
+    expect(session.result.mode).toBe('sandbox');
+    expect(session.result.tally.approved).toBeGreaterThan(0);
+    const forms = posts.map((p) => new Map(p.form));
+    const brackets = forms.filter((f) => f.get('class') === 'otoco');
+    expect(brackets.length).toBe(session.result.tally.approved);
+    for (const f of brackets) expect(f.get('option_symbol[0]')).toMatch(/^(SPXW?|NDXP?|SPY|QQQ)\d{6}[CP]\d{8}$/);
+    // Anything else is a closing order (class=option); every POST carries its own tag: nothing was sent twice.
+    for (const f of forms) expect(['otoco', 'option']).toContain(f.get('class'));
+    expect(new Set(forms.map((f) => f.get('tag'))).size).toBe(posts.length);
+    expect(posts.every((p) => p.status === 200)).toBe(true);
+    // Same pipeline, same data: up to the first order the decisions are the paper session's (after it they part,
+    // since the fake sandbox never fills on its own while the SimBroker does), so the first approval is identical.
+    const firstApproval = (out: readonly PipelineEvent[]) => JSON.stringify(out.find((e) => e.type === 'OrderIntent'));
+    expect(firstApproval(session.outputs)).toBe(firstApproval(paper.outputs));
+    const decisionsBefore = (out: readonly PipelineEvent[]) => {
+      const i = out.findIndex((e) => e.type === 'OrderIntent');
+      return out.slice(0, i).filter((e) => e.type === 'SignalIntent' || e.type === 'OrderDenied' || e.type === 'GateDecision').map((e) => JSON.stringify(e));
+    };
+    expect(decisionsBefore(session.outputs)).toEqual(decisionsBefore(paper.outputs));
+  });
+
+  it('neither the Tradier token nor the Polygon key appears in any log line', () => {
+    expect(session.lines.some((l) => l.includes('"brokerHost":"127.0.0.1"'))).toBe(true);
+    for (const l of session.lines) {
+      expect(l).not.toContain(TOKEN);
+      expect(l).not.toContain(TEST_KEY);
+    }
   });
 });
 
@@ -176,6 +213,7 @@ describe('resilience in a paper session', () => {
     let stale = false;
     let staleSeen = false;
     let approvedWhileStale = 0;
+    let signalsWhileStale = 0;
     let marketWhileStale = 0;
     for (const e of s.outputs) {
       if (e.type === 'FeedState' && e.cluster === 'options') {
@@ -183,11 +221,14 @@ describe('resilience in a paper session', () => {
         staleSeen ||= stale;
       }
       if (stale && e.type === 'OrderIntent') approvedWhileStale++;
+      if (stale && e.type === 'SignalIntent') signalsWhileStale++;
       if (stale && (e.type === 'Quote' || e.type === 'IndexValue')) marketWhileStale++;
     }
     expect(staleSeen).toBe(true);
     expect(marketWhileStale).toBeGreaterThan(1000);
     expect(approvedWhileStale).toBe(0);
+    // Not vacuous: playbooks kept signalling while the options feed was down; every one was blocked.
+    expect(signalsWhileStale).toBeGreaterThan(0);
   }, 60_000);
 
   it('auth_failed → the session ends with a clear message and no retry loop', async () => {

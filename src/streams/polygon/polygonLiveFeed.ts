@@ -80,6 +80,7 @@ export class PolygonLiveFeed {
   private heartbeatsN = 0;
   private subscriptionRefusals = 0;
   private gaps = 0;
+  private snapshotsInFlight = 0;
   private lastEventTsOf = new Map<FeedCluster, number>();
   private readonly now: () => number;
   private readonly log: SocketLog;
@@ -92,6 +93,11 @@ export class PolygonLiveFeed {
     this.hb = new HeartbeatClock({ quietMs: opts.quietMs ?? 1000 });
     for (const u of opts.underlyings) this.priceOf.set(UNDERLYING_INFO[u].ticker, u);
     this.events$ = new Observable<LiveItem>((subscriber) => this.run(subscriber));
+  }
+
+  /** Chain snapshot requests not yet applied (tests wait for 0 to keep the option universe in step). */
+  get snapshotsPending(): number {
+    return this.snapshotsInFlight;
   }
 
   /** Stocks and indices topics for the configured underlyings. */
@@ -206,6 +212,7 @@ export class PolygonLiveFeed {
   private async snapshot(u: Underlying, price: number, date: string): Promise<void> {
     const rest = this.opts.rest;
     if (!rest) return;
+    this.snapshotsInFlight++;
     try {
       const { root, expiries } = rollerExpiries(u, date);
       const step = this.roller.step(u);
@@ -224,6 +231,8 @@ export class PolygonLiveFeed {
       this.applyRoll(u, last, date, true);
     } catch (e) {
       this.log('warn', 'chain snapshot failed; keeping the strike grid', { underlying: u, error: (e as Error).message });
+    } finally {
+      this.snapshotsInFlight--;
     }
   }
 
