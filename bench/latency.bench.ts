@@ -24,7 +24,7 @@ import { FakePolygonServer } from '../src/streams/polygon/fakePolygonServer.js';
 import { TEST_KEY, fixtureEvents, liveTestConfig, serveChains } from '../src/streams/polygon/liveTestKit.js';
 
 const SELF = fileURLToPath(import.meta.url);
-type Msg = { cmd: 'fixture'; framesPerMs: number } | { cmd: 'sustain'; rate: number; seconds: number } | { cmd: 'quit' };
+type Msg = { cmd: 'fixture'; framesPerMs: number; limit?: number } | { cmd: 'sustain'; rate: number; seconds: number } | { cmd: 'quit' };
 
 // ------------------------------------------------------------------------------------------- server process
 async function server(): Promise<void> {
@@ -45,7 +45,7 @@ async function server(): Promise<void> {
       // Steady pace: framesPerMs frames (one event each) per millisecond of wall time.
       let i = 0;
       const t0 = performance.now();
-      const it = events[Symbol.iterator]();
+      const it = (m.limit === undefined ? events : events.slice(0, m.limit))[Symbol.iterator]();
       const batch: MarketEvent[] = [];
       let done = false;
       let sent = 0;
@@ -125,55 +125,63 @@ async function client(): Promise<void> {
   const env = { env: { POLYGON_API_KEY: TEST_KEY, POLYGON_WS_URL: ready.wsUrl, POLYGON_REST_URL: ready.restUrl }, envFile: null };
   try {
     // ---------------- phase 1: per-frame latency over the fixture day
-    const frameLat = new Float64Array(400_000);
-    const serviceLat = new Float64Array(400_000);
-    let startPerf = 0;
-    let nFrames = 0;
-    const intentLat: number[] = [];
-    let framePerf = 0;
-    let intentInFrame = false;
-    const ac = new AbortController();
-    const run = runLive({
-      config: liveTestConfig(join(root, 'p1')),
-      mode: 'paper',
-      env,
-      logWrite: () => {},
-      signal: ac.signal,
-      feed: {
-        heartbeatMs: 0,
-        roller: { strikesEachSide: 8 },
-        socket: { inSession: () => false },
-        onFrameStart: (perf) => {
-          framePerf = perf;
-          startPerf = performance.now();
-          intentInFrame = false;
-        },
-        onFrameDone: (perf) => {
-          const end = performance.now();
-          const d = end - perf;
-          if (nFrames < frameLat.length) {
-            serviceLat[nFrames] = end - startPerf;
-            frameLat[nFrames++] = d;
-          }
-          if (intentInFrame) intentLat.push(d);
-        },
-      },
-      onEvent: (e) => {
-        if (e.type === 'SignalIntent' || e.type === 'OrderIntent') intentInFrame = true;
-      },
-    });
-    void framePerf;
+    // A live process starts before the open, so its first minutes of data find the code compiled (JIT) and the
+    // option universe subscribed. Session 1 (cold: the first session in this process) is reported as is; session
+    // 2 (warm: same process, fresh pipeline, recorder and sockets) is the latency the target applies to.
     const framesPerMs = Number(process.env.BENCH_FRAMES_PER_MS ?? 10);
-    child.send({ cmd: 'fixture', framesPerMs } satisfies Msg);
-    const r1 = (await next()) as { sent: number };
-    ac.abort();
-    const res1 = await run;
-    const lat = frameLat.subarray(0, nFrames);
+    const warmupFrames = Number(process.env.BENCH_WARMUP_FRAMES ?? 40_000);
+    const session = async (label: string, limit: number | undefined) => {
+      const frameLat = new Float64Array(400_000);
+      const serviceLat = new Float64Array(400_000);
+      let startPerf = 0;
+      let nFrames = 0;
+      const intentLat: number[] = [];
+      let intentInFrame = false;
+      const ac = new AbortController();
+      const run = runLive({
+        config: liveTestConfig(join(root, label)),
+        mode: 'paper',
+        env,
+        logWrite: () => {},
+        signal: ac.signal,
+        feed: {
+          heartbeatMs: 0,
+          roller: { strikesEachSide: 8 },
+          socket: { inSession: () => false },
+          onFrameStart: () => {
+            startPerf = performance.now();
+            intentInFrame = false;
+          },
+          onFrameDone: (perf) => {
+            const end = performance.now();
+            const d = end - perf;
+            if (nFrames < frameLat.length) {
+              serviceLat[nFrames] = end - startPerf;
+              frameLat[nFrames++] = d;
+            }
+            if (intentInFrame) intentLat.push(d);
+          },
+        },
+        onEvent: (e) => {
+          if (e.type === 'SignalIntent' || e.type === 'OrderIntent') intentInFrame = true;
+        },
+      });
+      child.send({ cmd: 'fixture', framesPerMs, ...(limit !== undefined ? { limit } : {}) } satisfies Msg);
+      const r = (await next()) as { sent: number };
+      ac.abort();
+      const res = await run;
+      return { sent: r.sent, res, lat: frameLat.subarray(0, nFrames), svc: serviceLat.subarray(0, nFrames), intentLat, nFrames };
+    };
+    const line = (xs: Float64Array | number[]) => `p50 ${f3(pct(xs, 50))} ms  p99 ${f3(pct(xs, 99))} ms  p99.9 ${f3(pct(xs, 99.9))} ms  max ${f3(pct(xs, 100))} ms`;
     console.log(`bench:latency — frame received → pipeline pass done (intent emitted), paper mode, fake Polygon server in a separate process`);
-    console.log(`phase 1: fixture day, 1 event/frame paced at ${framesPerMs}k frames/s: ${r1.sent.toLocaleString()} frames sent, ${nFrames.toLocaleString()} timed`);
-    const svc = serviceLat.subarray(0, nFrames);
-    console.log(`  received → done (includes waiting behind frames of the same TCP read): p50 ${f3(pct(lat, 50))} ms  p99 ${f3(pct(lat, 99))} ms  p99.9 ${f3(pct(lat, 99.9))} ms  max ${f3(pct(lat, 100))} ms`);
-    console.log(`  parse start → done (the frame's own path: zod/JSON parse, sequencer, recorder, whole pipeline): p50 ${f3(pct(svc, 50))} ms  p99 ${f3(pct(svc, 99))} ms  p99.9 ${f3(pct(svc, 99.9))} ms  max ${f3(pct(svc, 100))} ms`);
+    const cold = await session('cold', warmupFrames);
+    console.log(`phase 1a (cold: first ${cold.nFrames.toLocaleString()} frames of the fixture day, first session in the process, JIT and subscriptions warming up):`);
+    console.log(`  received → done: ${line(cold.lat)}`);
+    const warm = await session('warm', undefined);
+    const { lat, svc, intentLat, res: res1 } = warm;
+    console.log(`phase 1b (warm): fixture day, 1 event/frame paced at ${framesPerMs}k frames/s: ${warm.sent.toLocaleString()} frames sent, ${warm.nFrames.toLocaleString()} timed`);
+    console.log(`  received → done (includes waiting behind frames of the same TCP read): ${line(lat)}`);
+    console.log(`  the frame's own path (sequencer, recorder, whole pipeline; after JSON parse + validation): ${line(svc)}`);
     console.log(`  frames that emitted an intent (${intentLat.length}): p50 ${f3(pct(intentLat, 50))} ms  p99 ${f3(pct(intentLat, 99))} ms  max ${f3(pct(intentLat, 100))} ms`);
     console.log(`  signals ${res1.tally.intents}, approved ${res1.tally.approved}, fills ${res1.tally.fills}; target p99 < 1 ms: received→done ${pct(lat, 99) < 1 ? 'MET' : 'NOT MET'}, own path ${pct(svc, 99) < 1 ? 'MET' : 'NOT MET'}`);
 
