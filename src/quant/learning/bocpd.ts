@@ -58,8 +58,10 @@ function logStudentT(x: number, nu: number, mu: number, scale2: number): number 
 }
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9). */
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+
 export function lgamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = LANCZOS;
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
   const xx = x - 1;
   let a = c[0]!;
@@ -74,6 +76,10 @@ export class Bocpd {
   private kappa: Float64Array;
   private alpha: Float64Array;
   private beta: Float64Array;
+  // Scratch and the spare set of statistics, swapped each update: no allocation per observation.
+  private readonly ll: Float64Array;
+  private readonly next: Float64Array;
+  private spare: [Float64Array, Float64Array, Float64Array, Float64Array];
   private n = 0; // live cells (run lengths 0..n-1)
   private t = 0;
   private lastChange = 0;
@@ -89,6 +95,9 @@ export class Bocpd {
     this.kappa = new Float64Array(m);
     this.alpha = new Float64Array(m);
     this.beta = new Float64Array(m);
+    this.ll = new Float64Array(m);
+    this.next = new Float64Array(m);
+    this.spare = [new Float64Array(m), new Float64Array(m), new Float64Array(m), new Float64Array(m)];
     this.reset();
   }
 
@@ -123,7 +132,7 @@ export class Bocpd {
     const n = this.n;
     const cap = p.maxRun + 1;
     // Predictive log-likelihoods, shifted by their max for stability.
-    const ll = new Float64Array(n);
+    const ll = this.ll;
     let maxLl = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < n; i++) {
       const a = this.alpha[i]!;
@@ -132,7 +141,8 @@ export class Bocpd {
       if (ll[i]! > maxLl) maxLl = ll[i]!;
     }
     const nn = Math.min(n + 1, cap);
-    const next = new Float64Array(nn);
+    const next = this.next;
+    next.fill(0, 0, nn);
     let cp = 0;
     for (let i = 0; i < n; i++) {
       const m = this.r[i]! * Math.exp(ll[i]! - maxLl);
@@ -145,15 +155,12 @@ export class Bocpd {
     for (let i = 0; i < nn; i++) z += next[i]!;
     if (!(z > 0)) {
       // Every run length found x impossible (underflow): start afresh rather than divide by zero.
-      next.fill(0);
+      next.fill(0, 0, nn);
       next[0] = 1;
       z = 1;
     }
     // Sufficient statistics: cell j ← cell j−1 updated with x (the folded last cell keeps its own, updated).
-    const mu = new Float64Array(cap);
-    const ka = new Float64Array(cap);
-    const al = new Float64Array(cap);
-    const be = new Float64Array(cap);
+    const [mu, ka, al, be] = this.spare;
     mu[0] = p.mu0;
     ka[0] = p.kappa0;
     al[0] = p.alpha0;
@@ -183,6 +190,7 @@ export class Bocpd {
         map = i;
       }
     }
+    this.spare = [this.mu, this.kappa, this.alpha, this.beta];
     this.mu = mu;
     this.kappa = ka;
     this.alpha = al;
