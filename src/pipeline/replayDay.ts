@@ -5,13 +5,13 @@
  * same hash). `sourceOnly` streams the catalog without the stages (to measure the source). An `observer` sees
  * every event too (the backtest recorder: src/sinks/reports/runRecorder.ts).
  */
-import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../domain/configSchema.js';
 import { MARKET_EVENT_TYPES, type MarketEventType } from '../domain/events.js';
 import { openReplay } from '../streams/replay/openReplay.js';
 import type { CatalogMeta } from '../streams/replay/buildCatalog.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
+import { EventHasher } from './eventHasher.js';
 import { replayPorts } from './environments.js';
 
 export interface TradingSummary {
@@ -27,7 +27,7 @@ export interface TradingSummary {
   readonly netPnl: number;
   readonly pnlByPlaybook: Readonly<Record<string, number>>;
   readonly omsErrors: number;
-  /** sha256 of every non-market event in order (JSON): the determinism fingerprint of a run. */
+  /** sha256 of every non-market event in order (EventHasher): the determinism fingerprint of a run. */
   readonly decisionsHash: string;
   readonly calendarProblem: string | null;
 }
@@ -86,7 +86,7 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
   let wins = 0;
   let netPnl = 0;
   let omsErrors = 0;
-  const hash = createHash('sha256');
+  const hash = new EventHasher();
 
   const observer = opts.observer;
   const onEvent = (e: PipelineEvent) => {
@@ -98,7 +98,7 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
       if ((++n & 0xffff) === 0) progress('replaying', 0.5 + (0.5 * n) / total);
       return;
     }
-    hash.update(JSON.stringify(e)).update('\n');
+    hash.add(e);
     switch (e.type) {
       case 'Features':
         featuresN++;
@@ -173,7 +173,7 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
           netPnl: round(netPnl),
           pnlByPlaybook: Object.fromEntries(Object.entries(pnlByPlaybook).map(([k, v]) => [k, round(v)])),
           omsErrors,
-          decisionsHash: hash.digest('hex'),
+          decisionsHash: hash.digest(),
           calendarProblem,
         },
   };

@@ -21,7 +21,6 @@
  * max_connections), which rejects with that error's message; the recorder is flushed and renamed into place and
  * the lock released in every case.
  */
-import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -35,6 +34,7 @@ import { PolygonLiveFeed, type LiveFeedStats, type PolygonLiveFeedOptions } from
 import { PolygonRest } from '../streams/polygon/polygonRest.js';
 import { FlightRecorder, recoverRecordings, type RecorderStats } from '../streams/recorder/flightRecorder.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
+import { EventHasher } from './eventHasher.js';
 import { paperPorts, tradierPorts, type LivePorts } from './environments.js';
 
 export class LiveStartRefused extends Error {
@@ -96,12 +96,12 @@ export function checkLiveStart(args: {
 const PARITY_TYPES = new Set(['SignalIntent', 'GateDecision', 'OrderIntent', 'OrderDenied', 'TradingStateChanged', 'CancelAllOrders', 'FlattenAll', 'FlatVerified', 'ExecutionReport', 'TradeClosed']);
 
 /**
- * Running tally of a pipeline's output: `decisionsHash` is computed exactly as replayDay's (sha256 over every
- * non-market item, JSON, in order) and `parityHash` over the decision items only (PARITY_TYPES).
+ * Running tally of a pipeline's output: `decisionsHash` is computed exactly as replayDay's (EventHasher over
+ * every non-market item, in order) and `parityHash` over the decision items only (PARITY_TYPES).
  */
 export class DecisionTally {
-  private readonly all = createHash('sha256');
-  private readonly parity = createHash('sha256');
+  private readonly all = new EventHasher();
+  private readonly parity = new EventHasher();
   private readonly market = new Set<string>(MARKET_EVENT_TYPES);
   intents = 0;
   approved = 0;
@@ -113,11 +113,10 @@ export class DecisionTally {
   stateChanges: string[] = [];
   onEvent = (e: PipelineEvent): void => {
     if (this.market.has(e.type)) return;
-    const json = JSON.stringify(e);
-    this.all.update(json).update('\n');
+    this.all.add(e);
     if (!PARITY_TYPES.has(e.type)) return;
     this.decisions++;
-    this.parity.update(json).update('\n');
+    this.parity.add(e);
     switch (e.type) {
       case 'SignalIntent':
         this.intents++;
@@ -143,7 +142,7 @@ export class DecisionTally {
     }
   };
   digest(): { decisionsHash: string; parityHash: string } {
-    return { decisionsHash: this.all.copy().digest('hex'), parityHash: this.parity.copy().digest('hex') };
+    return { decisionsHash: this.all.digest(), parityHash: this.parity.digest() };
   }
 }
 
