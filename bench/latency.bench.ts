@@ -192,13 +192,22 @@ async function client(): Promise<void> {
     let t0: number | null = null;
     let received = 0;
     const ac2 = new AbortController();
+    const frameLat2 = new Float64Array(2_000_000);
+    let n2 = 0;
     const run2 = runLive({
       config: liveTestConfig(join(root, 'p2'), 'fixtures/data', ['SPY', 'SPX']),
       mode: 'paper',
       env,
       logWrite: () => {},
       signal: ac2.signal,
-      feed: { heartbeatMs: 0, roller: { strikesEachSide: 10 }, socket: { inSession: () => false } },
+      feed: {
+        heartbeatMs: 0,
+        roller: { strikesEachSide: 10 },
+        socket: { inSession: () => false },
+        onFrameDone: (perf) => {
+          if (n2 < frameLat2.length) frameLat2[n2++] = performance.now() - perf;
+        },
+      },
       onEvent: (e) => {
         if (e.type !== 'Quote' && e.type !== 'OptionQuote' && e.type !== 'IndexValue') return;
         const now = Date.now();
@@ -217,6 +226,8 @@ async function client(): Promise<void> {
     const res2 = await run2;
     const secs = [...buckets.keys()].sort((a, b) => a - b).filter((s) => s < seconds);
     console.log(`phase 2: sustained ${rate.toLocaleString()} msgs/s for ${seconds} s: ${r2.sent.toLocaleString()} sent, ${res2.feed.emitted.toLocaleString()} through the pipeline`);
+    const lat2 = frameLat2.subarray(0, n2);
+    console.log(`  received → done per frame (10 events a frame, event time = wall time, as in a live session): ${line(lat2)}; target p99 < 1 ms ${pct(lat2, 99) < 1 ? 'MET' : 'NOT MET'}`);
     console.log(`  lag (processing wall time − event time, ms) per second:`);
     for (const s of secs) {
       const b = buckets.get(s)!;
