@@ -15,7 +15,7 @@ import { loadConfig } from '../domain/loadConfig.js';
 import type { Config } from '../domain/configSchema.js';
 import { generateSyntheticDay } from '../streams/synthetic/generateDay.js';
 import { BACKTEST_FILES, writeBacktest } from '../sinks/reports/writeBacktest.js';
-import { replayRange, tradingDaysBetween } from './replayRange.js';
+import { replayRange, tradingDaysBetween, workerDuckdbThreads } from './replayRange.js';
 
 const GOLDEN = join('fixtures', 'golden', '2025-03-10');
 let root = '';
@@ -134,4 +134,18 @@ describe('multi-day ranges', () => {
     expect(m.workers).toBe(2);
     expect(existsSync(join(root, 'storage-w2', 'parquet', 'features', 'date=2025-03-07', 'w2-run.parquet'))).toBe(true);
   }, 180_000);
+});
+
+describe('workerDuckdbThreads: each worker gets its share of the cores', () => {
+  it.each([
+    [2, 2, 2, 1],
+    [2, 2, 1, 2],
+    [4, 8, 2, 4],
+    [8, 8, 2, 4],
+    [1, 16, 4, 1],
+    [2, 1, 4, 1],
+    [2, 2, 0, 2],
+  ])('configured %i, %i cores, %i workers → %i', (configured, cores, workers, want) => {
+    expect(workerDuckdbThreads(configured, cores, workers)).toBe(want);
+  });
 });

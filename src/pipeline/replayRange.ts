@@ -9,6 +9,7 @@
  * A refused day fails the whole range (its error names the day), and the other workers are stopped.
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -38,6 +39,14 @@ export function tradingDaysBetween(from: string, to: string): string[] {
   const out: string[] = [];
   for (let d = from; d <= to; d = addDays(d, 1)) if (isTradingDay(d)) out.push(d);
   return out;
+}
+
+/**
+ * DuckDB threads for each of `workers` worker threads: the configured number, capped at the worker's share of the
+ * cores (each worker runs its own DuckDB; more DuckDB threads than cores only get in each other's way). Never 0.
+ */
+export function workerDuckdbThreads(configured: number, cores: number, workers: number): number {
+  return Math.max(1, Math.min(configured, Math.floor(cores / Math.max(1, workers))));
 }
 
 export async function replayRange(config: Config, o: ReplayRangeOptions): Promise<DayOutcome[]> {
@@ -92,7 +101,9 @@ function inWorkers(
   o: ReplayRangeOptions,
   report: (date: string, f: number, stage: string) => void,
 ): Promise<DayOutcome[]> {
-  const init: WorkerInit = { config, runId: o.runId, rebuild: o.rebuild ?? false, parquet: o.parquet ?? true };
+  const threads = workerDuckdbThreads(config.replay.duckdbThreads, availableParallelism(), n);
+  const workerConfig = threads === config.replay.duckdbThreads ? config : { ...config, replay: { ...config.replay, duckdbThreads: threads } };
+  const init: WorkerInit = { config: workerConfig, runId: o.runId, rebuild: o.rebuild ?? false, parquet: o.parquet ?? true };
   const queue = [...days];
   const results: DayOutcome[] = [];
   const pool: Worker[] = [];
