@@ -117,7 +117,10 @@ export class PolygonSocket {
   private checkTimer: NodeJS.Timeout | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
-  private readonly inbox: { data: WebSocket.RawData; wall: number; perf: number }[] = [];
+  // The inbox as parallel arrays (no object per frame on the hot path).
+  private readonly inboxData: WebSocket.RawData[] = [];
+  private readonly inboxWall: number[] = [];
+  private readonly inboxPerf: number[] = [];
   private drainScheduled = false;
   private readonly batch: MarketEvent[] = [];
   private readonly conds = new ConditionCache();
@@ -241,8 +244,9 @@ export class PolygonSocket {
     this.lastFrameAt = this.now();
     ws.on('message', (data) => {
       // Hot path: stamp and queue only; parse in the drain.
-      const wall = this.now();
-      this.inbox.push({ data, wall, perf: performance.now() });
+      this.inboxData.push(data);
+      this.inboxWall.push(this.now());
+      this.inboxPerf.push(performance.now());
       if (!this.drainScheduled) {
         this.drainScheduled = true;
         setImmediate(this.drain);
@@ -268,30 +272,37 @@ export class PolygonSocket {
 
   private readonly drain = (): void => {
     this.drainScheduled = false;
-    const inbox = this.inbox;
-    if (inbox.length > this.stats.queuedFramesMax) this.stats.queuedFramesMax = inbox.length;
+    const datas = this.inboxData;
+    const walls = this.inboxWall;
+    const perfs = this.inboxPerf;
+    if (datas.length > this.stats.queuedFramesMax) this.stats.queuedFramesMax = datas.length;
     const stats = this.stats;
     // Frames that arrive while we drain are queued behind and handled in this same pass.
-    for (let k = 0; k < inbox.length; k++) {
+    for (let k = 0; k < datas.length; k++) {
       if (this.stopped || this.fatal) break;
-      const f = inbox[k]!;
-      this.lastFrameAt = f.wall;
-      const text = typeof f.data === 'string' ? f.data : Array.isArray(f.data) ? Buffer.concat(f.data).toString('utf8') : Buffer.from(f.data as ArrayBuffer).toString('utf8');
+      const data = datas[k]!;
+      const wall = walls[k]!;
+      const perf = perfs[k]!;
+      this.lastFrameAt = wall;
+      // ws hands text frames over as a Buffer: decode it in place (Buffer.from(buffer) would copy it first).
+      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
       const batch = this.batch;
       batch.length = 0;
-      const statuses = parseFrame(text, this.cluster, f.wall, batch, stats, this.conds);
+      const statuses = parseFrame(text, this.cluster, wall, batch, stats, this.conds);
       if (statuses) for (const s of statuses) this.onStatus(s);
       if (batch.length) {
-        this.lastDataAt = f.wall;
+        this.lastDataAt = wall;
         const last = batch[batch.length - 1]!;
-        const lag = f.wall - last.ts;
+        const lag = wall - last.ts;
         stats.lagLastMs = lag;
         if (lag > stats.lagMaxMs) stats.lagMaxMs = lag;
         stats.lagEwmaMs += (lag - stats.lagEwmaMs) * 0.01;
-        this.opts.onEvents(batch, f.wall, f.perf);
+        this.opts.onEvents(batch, wall, perf);
       }
     }
-    inbox.length = 0;
+    datas.length = 0;
+    walls.length = 0;
+    perfs.length = 0;
   };
 
   private onStatus(s: StatusEvent): void {
