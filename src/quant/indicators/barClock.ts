@@ -66,7 +66,18 @@ export class BarClock {
     }
     this.nextDue = due;
     // Builders are in (symbol, interval) config order; a stable sort by ts keeps that order among equal ts.
-    if (out !== null && out.length > 1) out.sort((a, b) => a.ts - b.ts);
+    // In place and allocation-free (runs every second of event time): insertion sort, stable like Array#sort.
+    if (out !== null) {
+      for (let i = 1; i < out.length; i++) {
+        const x = out[i]!;
+        let j = i - 1;
+        while (j >= 0 && out[j]!.ts > x.ts) {
+          out[j + 1] = out[j]!;
+          j--;
+        }
+        out[j + 1] = x;
+      }
+    }
     return out;
   }
 }
