@@ -26,6 +26,7 @@ describe('FlightRecorder', () => {
     r.record({ type: 'FeedState', ts: T0 + 1, cluster: 'options', state: 'STALE' }, ns(T0 + 1).replace(/0$/, '1'));
     r.record({ type: 'IndexValue', ts: T0 + 2, symbol: 'I:SPX', value: 5700.25 }, ns(T0 + 2));
     r.record({ type: 'Heartbeat', ts: T0 + 3 }, ns(T0 + 3));
+    r.record({ type: 'OptionQuote', ts: T0 + 4, symbol: 'O:SPXW250310C05700000', bid: 12.3, bidSize: 5, ask: 12.6, askSize: 7, bidExchange: 300, askExchange: 301, seq: 0 }, ns(T0 + 4));
     expect(existsSync(`${recorderFilePath(dir, 'stockQuotes', '2025-03-10')}`)).toBe(false);
     await r.close();
     const read = (id: Parameters<typeof recorderFilePath>[1]) => gunzipSync(readFileSync(recorderFilePath(dir, id, '2025-03-10'))).toString().trim().split('\n');
@@ -35,7 +36,10 @@ describe('FlightRecorder', () => {
     ]);
     expect(read('stockTrades')[1]).toBe(`SPY,"12,37",0,4,,${ns(T0 + 1)},570.11,8,${ns(T0 + 1)},100,,,`);
     expect(read('indexValues')[1]).toBe(`I:SPX,5700.25,${ns(T0 + 2)}`);
-    expect(read('optionQuotes')).toHaveLength(1);
+    expect(read('optionQuotes')).toEqual([
+      'ticker,ask_exchange,ask_price,ask_size,bid_exchange,bid_price,bid_size,sequence_number,sip_timestamp',
+      `O:SPXW250310C05700000,301,12.6,7,300,12.3,5,,${ns(T0 + 4)}`,
+    ]);
     const ctl = await readControlRows(dir, '2025-03-10');
     expect(ctl.map((c) => [c.item.type, c.before])).toEqual([
       ['FeedState', 2],

@@ -94,6 +94,35 @@ class ByteBuf {
     this.len += this.buf.write(s, this.len, 'utf8');
     this.buf[this.len++] = 10;
   }
+  private room(n: number): void {
+    const need = this.len + n;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.len);
+      this.buf = next;
+    }
+  }
+  /** Append a field (string or number) and a comma: rows are written piece by piece, no row string is built. */
+  f(v: string | number): this {
+    const s = typeof v === 'string' ? v : String(v);
+    this.room(s.length * 3 + 1);
+    this.len += this.buf.write(s, this.len, 'utf8');
+    this.buf[this.len++] = 44;
+    return this;
+  }
+  /** Append `n` empty fields. */
+  empty(n: number): this {
+    this.room(n);
+    for (let i = 0; i < n; i++) this.buf[this.len++] = 44;
+    return this;
+  }
+  /** Append the last field and end the row. */
+  end(v: string | number): void {
+    const s = typeof v === 'string' ? v : String(v);
+    this.room(s.length * 3 + 1);
+    this.len += this.buf.write(s, this.len, 'utf8');
+    this.buf[this.len++] = 10;
+  }
   /** The content, handed over without a copy; writing continues in a fresh buffer of the same capacity. */
   take(): Buffer {
     if (this.len === 0) return Buffer.alloc(0);
@@ -141,25 +170,26 @@ export class FlightRecorder {
     let line: string;
     switch (ev.type) {
       case 'Quote':
-        id = 'stockQuotes';
-        line = `${ev.symbol},${ev.askExchange},${ev.ask},${ev.askSize},${ev.bidExchange},${ev.bid},${ev.bidSize},,,${ns},${seqText(ev.seq)},${ns},,`;
-        break;
+        // The hottest rows are written field by field (same text as the template would give).
+        this.rows.get('stockQuotes')!.f(ev.symbol).f(ev.askExchange).f(ev.ask).f(ev.askSize).f(ev.bidExchange).f(ev.bid).f(ev.bidSize).empty(2).f(ns).f(seqText(ev.seq)).f(ns).empty(1).end('');
+        this.counted(false);
+        return;
       case 'Trade':
         id = 'stockTrades';
         line = `${ev.symbol},${csvList(ev.conditions)},0,${ev.exchange},,${ns},${ev.price},${seqText(ev.seq)},${ns},${ev.size},,,`;
         break;
       case 'OptionQuote':
-        id = 'optionQuotes';
-        line = `${ev.symbol},${ev.askExchange},${ev.ask},${ev.askSize},${ev.bidExchange},${ev.bid},${ev.bidSize},${seqText(ev.seq)},${ns}`;
-        break;
+        this.rows.get('optionQuotes')!.f(ev.symbol).f(ev.askExchange).f(ev.ask).f(ev.askSize).f(ev.bidExchange).f(ev.bid).f(ev.bidSize).f(seqText(ev.seq)).end(ns);
+        this.counted(false);
+        return;
       case 'OptionTrade':
         id = 'optionTrades';
         line = `${ev.symbol},${csvList(ev.conditions)},0,${ev.exchange},${ev.price},${ns},${ev.size}`;
         break;
       case 'IndexValue':
-        id = 'indexValues';
-        line = `${ev.symbol},${ev.value},${ns}`;
-        break;
+        this.rows.get('indexValues')!.f(ev.symbol).f(ev.value).end(ns);
+        this.counted(false);
+        return;
       case 'Bar':
         id = 'stockMinuteAggs';
         line = `${ev.symbol},${ev.volume},${ev.open},${ev.close},${ev.high},${ev.low},${BigInt(ns) - 60_000_000_000n},${ev.transactions}`;
@@ -177,8 +207,12 @@ export class FlightRecorder {
         return;
     }
     this.rows.get(id)!.line(line);
+    this.counted(id === 'control');
+  }
+
+  private counted(control: boolean): void {
     this.stats.rows++;
-    if (id !== 'control') this.marketCount++;
+    if (!control) this.marketCount++;
   }
 
   /** A gap in one cluster's data (wall/exchange ms), with how many REST minute bars were fetched for it. */
