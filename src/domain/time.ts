@@ -59,28 +59,28 @@ export interface NyWallClock {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
-/** Epoch ms → New York wall clock, straight from Intl (the reference `toNy` is checked against). */
-export function toNyIntl(ms: number): NyWallClock {
-  const p: Record<string, string> = {};
-  for (const part of nyParts.formatToParts(new Date(Math.floor(ms)))) p[part.type] = part.value;
-  const year = Number(p.year);
-  const month = Number(p.month);
-  const day = Number(p.day);
-  const hour = Number(p.hour);
-  const minute = Number(p.minute);
-  const second = Number(p.second);
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+function wallClock(ms: number, year: number, month: number, day: number, hour: number, minute: number, second: number, weekday: number): NyWallClock {
   const subSecond = ms / 1000 - Math.floor(ms / 1000);
   return {
-    date: `${p.year}-${p.month}-${p.day}`,
+    date: `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`,
     year,
     month,
     day,
     hour,
     minute,
     second,
-    weekday: WEEKDAYS[p.weekday ?? ''] ?? -1,
+    weekday,
     minuteOfDay: hour * 60 + minute + (second + subSecond) / 60,
   };
+}
+
+/** Epoch ms → New York wall clock, straight from Intl (the reference `toNy` is checked against). */
+export function toNyIntl(ms: number): NyWallClock {
+  const p: Record<string, string> = {};
+  for (const part of nyParts.formatToParts(new Date(Math.floor(ms)))) p[part.type] = part.value;
+  return wallClock(ms, Number(p.year), Number(p.month), Number(p.day), Number(p.hour), Number(p.minute), Number(p.second), WEEKDAYS[p.weekday ?? ''] ?? -1);
 }
 
 function intlOffsetMinutes(ms: number): number {
@@ -111,31 +111,12 @@ function cachedOffsetMs(ms: number): number | null {
   return off;
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
-
 /** Epoch ms → New York wall clock. */
 export function toNy(ms: number): NyWallClock {
   const off = cachedOffsetMs(ms);
   if (off === null) return toNyIntl(ms);
   const d = new Date(Math.floor(ms) + off);
-  const year = d.getUTCFullYear();
-  const month = d.getUTCMonth() + 1;
-  const day = d.getUTCDate();
-  const hour = d.getUTCHours();
-  const minute = d.getUTCMinutes();
-  const second = d.getUTCSeconds();
-  const subSecond = ms / 1000 - Math.floor(ms / 1000);
-  return {
-    date: `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}`,
-    year,
-    month,
-    day,
-    hour,
-    minute,
-    second,
-    weekday: d.getUTCDay(),
-    minuteOfDay: hour * 60 + minute + (second + subSecond) / 60,
-  };
+  return wallClock(ms, d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCDay());
 }
 
 /** New York offset from UTC in minutes at a UTC instant (−300 in winter, −240 in summer). */
