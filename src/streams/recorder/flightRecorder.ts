@@ -84,30 +84,9 @@ export interface FlightRecorderOptions {
 class ByteBuf {
   buf = Buffer.allocUnsafe(1 << 16);
   len = 0;
-  line(s: string): void {
-    const need = this.len + s.length * 3 + 1;
-    if (need > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
-      this.buf.copy(next, 0, 0, this.len);
-      this.buf = next;
-    }
-    this.len += this.buf.write(s, this.len, 'utf8');
-    this.buf[this.len++] = 10;
-  }
-  private room(n: number): void {
-    const need = this.len + n;
-    if (need > this.buf.length) {
-      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
-      this.buf.copy(next, 0, 0, this.len);
-      this.buf = next;
-    }
-  }
-  /** Append a field (string or number) and a comma: rows are written piece by piece, no row string is built. */
+  /** Append a field (string or number) and a comma: hot rows are written piece by piece, no row string built. */
   f(v: string | number): this {
-    const s = typeof v === 'string' ? v : String(v);
-    this.room(s.length * 3 + 1);
-    this.len += this.buf.write(s, this.len, 'utf8');
-    this.buf[this.len++] = 44;
+    this.put(v, 44);
     return this;
   }
   /** Append `n` empty fields. */
@@ -116,12 +95,23 @@ class ByteBuf {
     for (let i = 0; i < n; i++) this.buf[this.len++] = 44;
     return this;
   }
-  /** Append the last field and end the row. */
+  /** Append the last field (or a whole formatted row) and end the row. */
   end(v: string | number): void {
+    this.put(v, 10);
+  }
+  private put(v: string | number, after: number): void {
     const s = typeof v === 'string' ? v : String(v);
     this.room(s.length * 3 + 1);
     this.len += this.buf.write(s, this.len, 'utf8');
-    this.buf[this.len++] = 10;
+    this.buf[this.len++] = after;
+  }
+  private room(n: number): void {
+    const need = this.len + n;
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.len);
+      this.buf = next;
+    }
   }
   /** The content, handed over without a copy; writing continues in a fresh buffer of the same capacity. */
   take(): Buffer {
@@ -206,7 +196,7 @@ export class FlightRecorder {
       case 'Timer':
         return;
     }
-    this.rows.get(id)!.line(line);
+    this.rows.get(id)!.end(line);
     this.counted(id === 'control');
   }
 
@@ -219,13 +209,13 @@ export class FlightRecorder {
   recordGap(cluster: string, fromMs: number, toMs: number, backfilledBars: number, note: string): void {
     if (this.closed) return;
     if (this.date === null) this.rotate(toMs);
-    this.rows.get('gaps')!.line(`${cluster},${fromMs},${toMs},${backfilledBars},"${note.replace(/"/g, "'")}"`);
+    this.rows.get('gaps')!.end(`${cluster},${fromMs},${toMs},${backfilledBars},"${note.replace(/"/g, "'")}"`);
   }
 
   recordBackfillBar(b: { symbol: string; volume: number; open: number; close: number; high: number; low: number; start: number; transactions: number }): void {
     if (this.closed) return;
     if (this.date === null) this.rotate(b.start);
-    this.rows.get('backfillMinuteAggs')!.line(`${b.symbol},${b.volume},${b.open},${b.close},${b.high},${b.low},${BigInt(Math.round(b.start)) * 1_000_000n},${b.transactions}`);
+    this.rows.get('backfillMinuteAggs')!.end(`${b.symbol},${b.volume},${b.open},${b.close},${b.high},${b.low},${BigInt(Math.round(b.start)) * 1_000_000n},${b.transactions}`);
   }
 
   /** Current recording date (New York), or null before the first item. */
