@@ -211,3 +211,13 @@ function stepToTradingDay(date: string, dir: 1 | -1): string {
   }
   throw new Error(`no trading day within ${MAX_CLOSED_RUN} days ${dir > 0 ? 'after' : 'before'} ${date}: calendar broken`);
 }
+
+/** NYSE trading days from `from` to `to` inclusive (YYYY-MM-DD; closed days skipped). */
+export function tradingDaysBetween(from: string, to: string): string[] {
+  parseIsoDate(from);
+  parseIsoDate(to);
+  if (to < from) throw new Error(`--from ${from} is after --to ${to}`);
+  const out: string[] = [];
+  for (let d = from; d <= to; d = addDays(d, 1)) if (isTradingDay(d)) out.push(d);
+  return out;
+}

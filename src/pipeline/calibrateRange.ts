@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../domain/configSchema.js';
 import type { Underlying } from '../domain/instruments.js';
-import { isTradingDay, nextTradingDay } from '../domain/calendar.js';
+import { tradingDaysBetween } from '../domain/calendar.js';
 import { brierScore, reliabilityBins, rocAuc, type ReliabilityBin } from '../quant/learning/classificationMetrics.js';
 import type { LearnerModel, LearnerModelBody } from '../quant/learning/learnerModel.js';
 import { sealModel } from '../quant/learning/learnerModel.js';
@@ -88,18 +88,6 @@ export interface CalibrateResult {
   readonly runDir: string;
   readonly reportPath: string;
   readonly modelPath: string;
-}
-
-/** Trading days from..to inclusive. */
-export function tradingDaysBetween(from: string, to: string): string[] {
-  if (from > to) throw new Error(`calibrate: --from ${from} is after --to ${to}`);
-  const days: string[] = [];
-  let d = isTradingDay(from) ? from : nextTradingDay(from);
-  while (d <= to) {
-    days.push(d);
-    d = nextTradingDay(d);
-  }
-  return days;
 }
 
 export function trainOptions(config: Config): TrainOptions {

@@ -15,7 +15,8 @@ import { loadConfig } from '../domain/loadConfig.js';
 import type { Config } from '../domain/configSchema.js';
 import { generateSyntheticDay } from '../streams/synthetic/generateDay.js';
 import { BACKTEST_FILES, writeBacktest } from '../sinks/reports/writeBacktest.js';
-import { replayRange, tradingDaysBetween, workerDuckdbThreads } from './replayRange.js';
+import { tradingDaysBetween } from '../domain/calendar.js';
+import { replayRange, workerDuckdbThreads } from './replayRange.js';
 
 const GOLDEN = join('fixtures', 'golden', '2025-03-10');
 let root = '';

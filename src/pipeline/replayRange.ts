@@ -13,9 +13,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { isTradingDay } from '../domain/calendar.js';
+import { tradingDaysBetween } from '../domain/calendar.js';
 import type { Config } from '../domain/configSchema.js';
-import { addDays, parseIsoDate } from '../domain/time.js';
 import { recordDay, type DayOutcome } from './recordDay.js';
 import type { WorkerInit, WorkerMessage } from './replayRangeWorker.js';
 
@@ -30,15 +29,6 @@ export interface ReplayRangeOptions {
   readonly onProgress?: (fraction: number, label: string) => void;
   /** Called as each day finishes (in completion order). */
   readonly onDay?: (o: DayOutcome) => void;
-}
-
-export function tradingDaysBetween(from: string, to: string): string[] {
-  parseIsoDate(from);
-  parseIsoDate(to);
-  if (to < from) throw new Error(`--to ${to} is before --from ${from}`);
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) if (isTradingDay(d)) out.push(d);
-  return out;
 }
 
 /**
@@ -109,7 +99,6 @@ function inWorkers(
   const pool: Worker[] = [];
   return new Promise<DayOutcome[]>((resolve, reject) => {
     let failed = false;
-    let running = 0;
     const stopAll = () => {
       for (const w of pool) void w.terminate();
     };
@@ -125,7 +114,6 @@ function inWorkers(
         w.postMessage({ stop: true });
         return;
       }
-      running++;
       w.postMessage({ date });
     };
     for (let i = 0; i < n; i++) {
@@ -136,7 +124,6 @@ function inWorkers(
         if (m.kind === 'progress') report(m.date, m.fraction, m.stage);
         else if (m.kind === 'error') fail(new Error(m.message));
         else {
-          running--;
           report(m.date, 1, 'done');
           o.onDay?.(m.outcome);
           results.push(m.outcome);
@@ -152,6 +139,5 @@ function inWorkers(
       });
       next(w);
     }
-    void running;
   });
 }
