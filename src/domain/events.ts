@@ -173,6 +173,18 @@ export const MARKET_EVENT_TYPES: readonly MarketEventType[] = [
   'Timer',
 ];
 
+const MARKET_TYPES = new Set<string>(MARKET_EVENT_TYPES);
+
+/** Whether an item type is a market-data type (as opposed to a decision, order or state event). */
+export function isMarketType(type: string): boolean {
+  return MARKET_TYPES.has(type);
+}
+
+/** Whether a pipeline item is market data (a type guard). */
+export function isMarketEvent(x: { readonly type: string }): x is MarketEvent {
+  return MARKET_TYPES.has(x.type);
+}
+
 /** Exhaustiveness guard for switches over tagged unions. */
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`Unhandled ${what}: ${JSON.stringify(x)}`);

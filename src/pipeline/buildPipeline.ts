@@ -32,7 +32,7 @@
  */
 import { Observable, Subject, type OperatorFunction } from 'rxjs';
 import type { Config } from '../domain/configSchema.js';
-import { MARKET_EVENT_TYPES, type MarketEvent } from '../domain/events.js';
+import { isMarketEvent, type MarketEvent } from '../domain/events.js';
 import type { ExecutionReport, OrderIntent } from '../domain/orders.js';
 import { features } from '../operators/features/features.js';
 import type { Features } from '../operators/features/featuresRecord.js';
@@ -88,8 +88,7 @@ type Item =
   | TradeClosed
   | RegimeState;
 
-const MARKET = new Set<string>(MARKET_EVENT_TYPES);
-const isMarket = (x: Item): x is MarketEvent => MARKET.has(x.type);
+const isMarket = (x: Item): x is MarketEvent => isMarketEvent(x);
 
 export function buildPipeline(ports: PipelinePorts, config: Config): Observable<PipelineEvent> {
   return new Observable<PipelineEvent>((subscriber) => {

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../domain/configSchema.js';
-import { MARKET_EVENT_TYPES, type MarketEventType } from '../domain/events.js';
+import { MARKET_EVENT_TYPES, isMarketEvent, type MarketEventType } from '../domain/events.js';
 import { openReplay } from '../streams/replay/openReplay.js';
 import type { CatalogMeta } from '../streams/replay/buildCatalog.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
@@ -68,7 +68,6 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
   });
   const t1 = performance.now();
   const counts = Object.fromEntries(MARKET_EVENT_TYPES.map((t) => [t, 0])) as Record<MarketEventType, number>;
-  const isMarket = new Set<string>(MARKET_EVENT_TYPES);
   let n = 0;
   let firstTs: number | null = null;
   let lastTs: number | null = null;
@@ -91,7 +90,7 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
   const observer = opts.observer;
   const onEvent = (e: PipelineEvent) => {
     if (observer) observer(e);
-    if (isMarket.has(e.type)) {
+    if (isMarketEvent(e)) {
       counts[e.type as MarketEventType]++;
       if (firstTs === null) firstTs = e.ts;
       lastTs = e.ts;

@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../domain/configSchema.js';
 import { loadLiveEnv, redactor, type LiveEnv, type LiveMode, type LoadEnvOptions } from '../domain/env.js';
-import { MARKET_EVENT_TYPES } from '../domain/events.js';
+import { isMarketEvent } from '../domain/events.js';
 import { isTradingDay, sessionFor } from '../domain/calendar.js';
 import { toNy } from '../domain/time.js';
 import { acquireInstanceLock } from '../streams/polygon/instanceLock.js';
@@ -102,7 +102,6 @@ const PARITY_TYPES = new Set(['SignalIntent', 'GateDecision', 'OrderIntent', 'Or
 export class DecisionTally {
   private readonly all = new EventHasher();
   private readonly parity = new EventHasher();
-  private readonly market = new Set<string>(MARKET_EVENT_TYPES);
   intents = 0;
   approved = 0;
   denied: Record<string, number> = {};
@@ -112,7 +111,7 @@ export class DecisionTally {
   decisions = 0;
   stateChanges: string[] = [];
   onEvent = (e: PipelineEvent): void => {
-    if (this.market.has(e.type)) return;
+    if (isMarketEvent(e)) return;
     this.all.add(e);
     if (!PARITY_TYPES.has(e.type)) return;
     this.decisions++;

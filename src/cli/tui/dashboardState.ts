@@ -16,7 +16,7 @@
  * Hot path: a market event touches only its cluster's counters (a few small objects); option quotes also update
  * the mark of an open bracket on that contract.
  */
-import { MARKET_EVENT_TYPES, assertNever, type MarketEvent } from '../../domain/events.js';
+import { MARKET_EVENT_TYPES, assertNever, isMarketType, type MarketEvent } from '../../domain/events.js';
 import type { PipelineEvent } from '../../pipeline/buildPipeline.js';
 import type { FeedCluster } from '../../operators/risk/riskEvents.js';
 import type { RegimeState } from '../../operators/signals/signalEvents.js';
@@ -87,7 +87,6 @@ export function initialDashboardState(dataQuality: Readonly<Record<string, numbe
   };
 }
 
-const MARKET = new Set<string>(MARKET_EVENT_TYPES);
 
 const KNOWN = new Set<string>([
   ...MARKET_EVENT_TYPES,
@@ -199,7 +198,7 @@ export function dashboardState(prev: DashboardState, event: DashboardInput | For
   if (e.type === 'DashboardMarketTally') return applyTally(prev, e);
 
   // Hot path: a market event off the watched contracts only bumps its cluster's counters (one state object).
-  if (MARKET.has(e.type) && e.type !== 'Timer' && !(e.type === 'OptionQuote' && prev.orders.watched.includes(e.symbol))) {
+  if (isMarketType(e.type) && e.type !== 'Timer' && !(e.type === 'OptionQuote' && prev.orders.watched.includes(e.symbol))) {
     const m = e as MarketEvent;
     const now = prev.now === null || m.ts > prev.now ? m.ts : prev.now;
     const cluster = clusterOf(m);
@@ -456,5 +455,5 @@ export function hasOpenPositions(s: DashboardState): boolean {
  * than Timers (logged) and quotes of contracts with an open bracket (they move its mark).
  */
 export function isTallied(e: { readonly type: string }, s: DashboardState): e is MarketEvent {
-  return MARKET.has(e.type) && e.type !== 'Timer' && !(e.type === 'OptionQuote' && s.orders.watched.length > 0 && s.orders.watched.includes((e as MarketEvent & { symbol: string }).symbol));
+  return isMarketType(e.type) && e.type !== 'Timer' && !(e.type === 'OptionQuote' && s.orders.watched.length > 0 && s.orders.watched.includes((e as MarketEvent & { symbol: string }).symbol));
 }

@@ -32,7 +32,7 @@
  * Time: event time only. Deterministic: same inputs + model → same outputs.
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import type { Underlying } from '../../domain/instruments.js';
+import { MULTIPLIER, type Underlying } from '../../domain/instruments.js';
 import type { GateDecision, OrderIntent, SignalIntent } from '../../domain/orders.js';
 import { CONTEXT_FEATURES, META_FEATURES, contextVector, metaVector, type SignalContext } from '../../quant/learning/learnerFeatures.js';
 import type { LearnerModel } from '../../quant/learning/learnerModel.js';
@@ -182,7 +182,7 @@ export function learner(config: LearnerConfig, deps: LearnerDeps): OperatorFunct
             }
             subscriber.next(order);
             if (bandit !== null && item.context !== null) {
-              const risk = (order.limitPrice - order.stopPrice) * 100 * order.quantity;
+              const risk = (order.limitPrice - order.stopPrice) * MULTIPLIER * order.quantity;
               if (risk > 0) awaiting.set(order.signalId, { arm: order.playbook, x: item.context, risk });
             }
           }
