@@ -15,7 +15,7 @@
  * range, `replay.expiries` ≥ 2): keep strikesEachSide × step well under that percentage of the price.
  */
 import { UNDERLYING_INFO, formatPolygon, type OptionRoot, type Underlying } from '../../domain/instruments.js';
-import { addDays } from '../../domain/time.js';
+import { addDays, nyTimeToMs } from '../../domain/time.js';
 import { hasExpiry, nextExpiry, zeroDteRoot } from '../../domain/expirations.js';
 import { ROOT_INFO } from '../../domain/instruments.js';
 
@@ -38,6 +38,8 @@ export interface UniverseChange {
 interface State {
   center: number;
   date: string;
+  /** Epoch ms of the New York midnight ending `date`: from then on the window must roll to the new expiries. */
+  dayEnd: number;
   topics: Set<string>;
 }
 
@@ -77,14 +79,13 @@ export class OptionUniverseRoller {
     this.listed.set(u, [...new Set(strikes)].sort((a, b) => a - b));
   }
 
-  /** Cheap check for the hot path: would `price` move the window? */
-  wouldMove(u: Underlying, price: number): boolean {
+  /**
+   * Cheap check for the hot path (no date formatting): would a price at event time `ts` move the window — a new
+   * underlying, a move beyond the hysteresis band, or a new New York day (new expiries)? The same rule as onPrice.
+   */
+  wouldMove(u: Underlying, price: number, ts: number): boolean {
     const s = this.state.get(u);
-    return s === undefined || Math.abs(price - s.center) >= this.recenterStrikes * this.step(u);
-  }
-
-  topics(u: Underlying): ReadonlySet<string> {
-    return this.state.get(u)?.topics ?? new Set();
+    return s === undefined || ts >= s.dayEnd || Math.abs(price - s.center) >= this.recenterStrikes * this.step(u);
   }
 
   /** `force`: rebuild the window even inside the hysteresis band (after new listed strikes). */
@@ -108,7 +109,7 @@ export class OptionUniverseRoller {
     const old = s?.topics ?? new Set<string>();
     const unsubscribe = [...old].filter((t) => !topics.has(t));
     const subscribe = [...topics].filter((t) => !old.has(t));
-    this.state.set(u, { center: atm, date, topics });
+    this.state.set(u, { center: atm, date, dayEnd: s?.date === date ? s.dayEnd : nyTimeToMs(addDays(date, 1), 0), topics });
     if (unsubscribe.length === 0 && subscribe.length === 0) return null;
     return { underlying: u, unsubscribe, subscribe, center: atm, expiries };
   }

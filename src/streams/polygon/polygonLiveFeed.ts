@@ -184,7 +184,7 @@ export class PolygonLiveFeed {
       price = ev.price;
     } else return;
     this.lastPrice.set(u, price);
-    if (!this.roller.wouldMove(u, price)) return;
+    if (!this.roller.wouldMove(u, price, ev.ts)) return;
     const date = toNy(ev.ts).date;
     this.applyRoll(u, price, date, false);
     if (!this.snapshotAsked.has(u)) {
