@@ -363,9 +363,3 @@ export function recoverRecordings(root: string): string[] {
   walk(root);
   return out;
 }
-
-/** Write `text` to `path` crash-safely (temp + rename). */
-export function writeFileAtomic(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
