@@ -37,15 +37,8 @@ export interface ReplayPorts extends PipelinePorts {
 }
 
 export function replayPorts(config: Config, source$: Observable<MarketEvent>): ReplayPorts {
-  let calendar: EconomicCalendar | null = null;
-  let calendarProblem: string | null = null;
-  try {
-    calendar = loadEconomicCalendar(config.risk.calendarFile);
-  } catch (e) {
-    calendarProblem = (e as Error).message;
-  }
   // Replay journals in memory: the file journal exists for crash recovery of live brokers.
-  return { source$, broker: new SimBroker(config.oms.sim), journal: new MemoryJournal(), calendar, calendarProblem };
+  return { source$, broker: new SimBroker(config.oms.sim), journal: new MemoryJournal(), ...calendarOf(config) };
 }
 
 /** The live source's stream: market events plus FeedState (risk input) in one order. */
