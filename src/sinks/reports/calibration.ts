@@ -9,6 +9,7 @@
  * `versions` names the model and parameter versions in force: a hash per config section (the same parameters give
  * the same hash) and `models`, which the learner fills in (empty until it exists).
  */
+import { brierScore as brierOf, reliabilityBins as reliabilityOf } from '../../quant/learning/classificationMetrics.js';
 import { createHash } from 'node:crypto';
 import type { Config } from '../../domain/configSchema.js';
 import type { DayRecord } from './dayRecord.js';
@@ -44,27 +45,17 @@ export interface Calibration {
 const BINS = 10;
 const r6 = (x: number | null) => (x === null ? null : Math.round(x * 1e6) / 1e6);
 
+const split = (pairs: readonly (readonly [number, 0 | 1])[]) => [pairs.map((x) => x[0]), pairs.map((x) => x[1])] as const;
+
+/** Brier score of (predicted, outcome) pairs — the learner's metric (classificationMetrics) over trade pairs. */
 export function brierScore(pairs: readonly (readonly [number, 0 | 1])[]): number | null {
-  if (!pairs.length) return null;
-  return pairs.reduce((s, [p, o]) => s + (p - o) ** 2, 0) / pairs.length;
+  return brierOf(...split(pairs));
 }
 
+/** Reliability bins of (predicted, outcome) pairs, in the report's field names, rounded to 1e-6. */
 export function reliabilityBins(pairs: readonly (readonly [number, 0 | 1])[], bins = BINS): ReliabilityBin[] {
-  const acc = Array.from({ length: bins }, () => ({ n: 0, p: 0, w: 0 }));
-  for (const [p, o] of pairs) {
-    const i = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
-    const a = acc[i]!;
-    a.n++;
-    a.p += p;
-    a.w += o;
-  }
-  return acc.map((a, i) => ({
-    lo: i / bins,
-    hi: (i + 1) / bins,
-    count: a.n,
-    meanPredicted: a.n ? r6(a.p / a.n) : null,
-    winRate: a.n ? r6(a.w / a.n) : null,
-  }));
+  const [p, y] = split(pairs);
+  return reliabilityOf(p, y, bins).map((b) => ({ lo: b.lo, hi: b.hi, count: b.count, meanPredicted: r6(b.meanP), winRate: r6(b.observed) }));
 }
 
 export const sectionHash = (x: unknown): string => createHash('sha256').update(stableStringify(x)).digest('hex').slice(0, 16);
