@@ -11,7 +11,7 @@ import { MARKET_EVENT_TYPES, isMarketEvent, type MarketEventType } from '../doma
 import { openReplay } from '../streams/replay/openReplay.js';
 import type { CatalogMeta } from '../streams/replay/buildCatalog.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
-import { EventHasher } from './eventHasher.js';
+import { DecisionTally } from './decisionTally.js';
 import { replayPorts } from './environments.js';
 
 export interface TradingSummary {
@@ -55,10 +55,6 @@ export interface ReplayDayOptions {
   readonly observer?: (e: PipelineEvent) => void;
 }
 
-const bump = (m: Record<string, number>, k: string, by = 1) => {
-  m[k] = (m[k] ?? 0) + by;
-};
-
 export async function replayDay(config: Config, date: string, opts: ReplayDayOptions = {}): Promise<ReplayDayResult> {
   const progress = opts.onProgress ?? (() => {});
   const t0 = performance.now();
@@ -73,19 +69,7 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
   let lastTs: number | null = null;
   const total = Math.max(1, day.catalog.meta.rows);
 
-  const signalsByPlaybook: Record<string, number> = {};
-  const gateByReason: Record<string, number> = {};
-  const deniedByReason: Record<string, number> = {};
-  const pnlByPlaybook: Record<string, number> = {};
-  const stateChanges: string[] = [];
-  let featuresN = 0;
-  let approved = 0;
-  let fills = 0;
-  let trades = 0;
-  let wins = 0;
-  let netPnl = 0;
-  let omsErrors = 0;
-  const hash = new EventHasher();
+  const tally = new DecisionTally();
 
   const observer = opts.observer;
   const onEvent = (e: PipelineEvent) => {
@@ -97,41 +81,7 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
       if ((++n & 0xffff) === 0) progress('replaying', 0.5 + (0.5 * n) / total);
       return;
     }
-    hash.add(e);
-    switch (e.type) {
-      case 'Features':
-        featuresN++;
-        return;
-      case 'SignalIntent':
-        bump(signalsByPlaybook, e.playbook);
-        return;
-      case 'GateDecision':
-        bump(gateByReason, e.reason);
-        return;
-      case 'OrderIntent':
-        approved++;
-        return;
-      case 'OrderDenied':
-        bump(deniedByReason, e.reason);
-        return;
-      case 'TradingStateChanged':
-        stateChanges.push(`${e.from}→${e.to}: ${e.reason}`);
-        return;
-      case 'ExecutionReport':
-        if (e.fillQuantity > 0) fills++;
-        return;
-      case 'TradeClosed':
-        trades++;
-        if (e.pnl > 0) wins++;
-        netPnl += e.pnl;
-        bump(pnlByPlaybook, e.playbook, e.pnl);
-        return;
-      case 'OmsError':
-        omsErrors++;
-        return;
-      default:
-        return;
-    }
+    tally.onEvent(e);
   };
 
   let calendarProblem: string | null = null;
@@ -160,19 +110,19 @@ export async function replayDay(config: Config, date: string, opts: ReplayDayOpt
     trading: opts.sourceOnly
       ? null
       : {
-          features: featuresN,
-          signalsByPlaybook,
-          gateByReason,
-          ordersApproved: approved,
-          deniedByReason,
-          stateChanges,
-          fills,
-          trades,
-          wins,
-          netPnl: round(netPnl),
-          pnlByPlaybook: Object.fromEntries(Object.entries(pnlByPlaybook).map(([k, v]) => [k, round(v)])),
-          omsErrors,
-          decisionsHash: hash.digest(),
+          features: tally.features,
+          signalsByPlaybook: tally.signalsByPlaybook,
+          gateByReason: tally.gateByReason,
+          ordersApproved: tally.approved,
+          deniedByReason: tally.denied,
+          stateChanges: tally.stateChanges,
+          fills: tally.fills,
+          trades: tally.trades,
+          wins: tally.wins,
+          netPnl: round(tally.netPnl),
+          pnlByPlaybook: Object.fromEntries(Object.entries(tally.pnlByPlaybook).map(([k, v]) => [k, round(v)])),
+          omsErrors: tally.omsErrors,
+          decisionsHash: tally.digest().decisionsHash,
           calendarProblem,
         },
   };

@@ -11,7 +11,8 @@ import { recordingEvents } from '../streams/recorder/recordingEvents.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
 import { replayPorts } from './environments.js';
 import { replayDay } from './replayDay.js';
-import { DecisionTally, LiveStartRefused, runLive, type LiveRunResult } from './runLive.js';
+import { DecisionTally } from './decisionTally.js';
+import { LiveStartRefused, runLive, type LiveRunResult } from './runLive.js';
 
 let root = '';
 let events: MarketEvent[] = [];

@@ -26,7 +26,6 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Config } from '../domain/configSchema.js';
 import { loadLiveEnv, redactor, type LiveEnv, type LiveMode, type LoadEnvOptions } from '../domain/env.js';
-import { isMarketEvent } from '../domain/events.js';
 import { isTradingDay, sessionFor } from '../domain/calendar.js';
 import { toNy } from '../domain/time.js';
 import { acquireInstanceLock } from '../streams/polygon/instanceLock.js';
@@ -34,7 +33,7 @@ import { PolygonLiveFeed, type LiveFeedStats, type PolygonLiveFeedOptions } from
 import { PolygonRest } from '../streams/polygon/polygonRest.js';
 import { FlightRecorder, recoverRecordings, type RecorderStats } from '../streams/recorder/flightRecorder.js';
 import { buildPipeline, type PipelineEvent } from './buildPipeline.js';
-import { EventHasher } from './eventHasher.js';
+import { DecisionTally } from './decisionTally.js';
 import { paperPorts, tradierPorts, type LivePorts } from './environments.js';
 
 export class LiveStartRefused extends Error {
@@ -90,59 +89,6 @@ export function checkLiveStart(args: {
     }
   }
   return env;
-}
-
-/** Items whose equality defines parity: intents, risk decisions and state, order commands, execution reports. */
-const PARITY_TYPES = new Set(['SignalIntent', 'GateDecision', 'OrderIntent', 'OrderDenied', 'TradingStateChanged', 'CancelAllOrders', 'FlattenAll', 'FlatVerified', 'ExecutionReport', 'TradeClosed']);
-
-/**
- * Running tally of a pipeline's output: `decisionsHash` is computed exactly as replayDay's (EventHasher over
- * every non-market item, in order) and `parityHash` over the decision items only (PARITY_TYPES).
- */
-export class DecisionTally {
-  private readonly all = new EventHasher();
-  private readonly parity = new EventHasher();
-  intents = 0;
-  approved = 0;
-  denied: Record<string, number> = {};
-  fills = 0;
-  trades = 0;
-  netPnl = 0;
-  decisions = 0;
-  stateChanges: string[] = [];
-  onEvent = (e: PipelineEvent): void => {
-    if (isMarketEvent(e)) return;
-    this.all.add(e);
-    if (!PARITY_TYPES.has(e.type)) return;
-    this.decisions++;
-    this.parity.add(e);
-    switch (e.type) {
-      case 'SignalIntent':
-        this.intents++;
-        break;
-      case 'OrderIntent':
-        this.approved++;
-        break;
-      case 'OrderDenied':
-        this.denied[e.reason] = (this.denied[e.reason] ?? 0) + 1;
-        break;
-      case 'TradingStateChanged':
-        this.stateChanges.push(`${e.from}→${e.to}: ${e.reason}`);
-        break;
-      case 'ExecutionReport':
-        if (e.fillQuantity > 0) this.fills++;
-        break;
-      case 'TradeClosed':
-        this.trades++;
-        this.netPnl += e.pnl;
-        break;
-      default:
-        break;
-    }
-  };
-  digest(): { decisionsHash: string; parityHash: string } {
-    return { decisionsHash: this.all.digest(), parityHash: this.parity.digest() };
-  }
 }
 
 export interface RunLiveOptions {
