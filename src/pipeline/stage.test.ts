@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
-import { filter, map, type OperatorFunction } from 'rxjs';
+import { filter, map, merge, take, type OperatorFunction } from 'rxjs';
 import { stage } from './stage.js';
 
 const isNum = (x: number | string): x is number => typeof x === 'number';
@@ -40,6 +40,22 @@ describe('stage', () => {
       const src = cold<number | string>('a-----b-----c|', { a: 1, b: 2, c: 3 });
       expectObservable(src.pipe(stage(doubled, isNum)), '^------!').toBe('(pa)--(qb)', { p: '2x2', a: 1, q: '2x4', b: 2 });
       expectSubscriptions(src.subscriptions).toBe('^------!');
+    });
+  });
+
+  it('an operator that subscribes to its input more than once sees every item on each subscription', () => {
+    ts().run(({ cold, expectObservable }) => {
+      const src = cold<number | string>('a------b------(c|)', { a: 1, b: 'x', c: 3 });
+      const twice: OperatorFunction<number, string> = (s) => merge(s.pipe(map((n) => `A${n}`)), s.pipe(map((n) => `B${n}`)));
+      expectObservable(src.pipe(stage(twice, isNum))).toBe('(pqa)--b------(rsc|)', { p: 'A1', q: 'B1', a: 1, b: 'x', r: 'A3', s: 'B3', c: 3 });
+    });
+  });
+
+  it('an inner subscription that ends mid-stream stops receiving while the others go on', () => {
+    ts().run(({ cold, expectObservable }) => {
+      const src = cold<number | string>('a------b------(c|)', { a: 1, b: 2, c: 3 });
+      const firstAndAll: OperatorFunction<number, string> = (s) => merge(s.pipe(take(1), map((n) => `F${n}`)), s.pipe(map((n) => `E${n}`)));
+      expectObservable(src.pipe(stage(firstAndAll, isNum))).toBe('(pqa)--(rb)---(sc|)', { p: 'F1', q: 'E1', a: 1, r: 'E2', b: 2, s: 'E3', c: 3 });
     });
   });
 });
