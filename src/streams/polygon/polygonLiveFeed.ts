@@ -132,7 +132,7 @@ export class PolygonLiveFeed {
         log: this.log,
         onEvents: (events, wall, perf) => {
           this.opts.onFrameStart?.(perf);
-          for (let i = 0; i < events.length; i++) this.emitMarket(events[i]!, wall, cluster);
+          for (let i = 0; i < events.length; i++) this.emitMarket(events.at(i), wall, cluster);
           this.opts.onFrameDone?.(perf);
         },
         onFeedState: (state, reason) => this.emitFeedState(cluster, state, reason),
@@ -163,7 +163,7 @@ export class PolygonLiveFeed {
   private emitMarket(ev: MarketEvent, wall: number, cluster: FeedCluster): void {
     const out = this.sequencer.accept(ev);
     if (out === null) return;
-    this.opts.recorder?.record(out, this.sequencer.lastNsText());
+    this.opts.recorder?.record(out, this.sequencer);
     this.hb.onMarket(out.ts, wall);
     this.lastEventTsOf.set(cluster, out.ts);
     this.emitted++;
@@ -238,7 +238,7 @@ export class PolygonLiveFeed {
 
   private emitFeedState(cluster: FeedCluster, state: FeedStateName, reason: string): void {
     const ev: FeedState = { type: 'FeedState', ts: this.sequencer.stampNext(), cluster, state };
-    this.opts.recorder?.record(ev, this.sequencer.lastNsText());
+    this.opts.recorder?.record(ev, this.sequencer);
     this.log(state === 'LIVE' ? 'info' : 'warn', `feed ${cluster} ${state}`, { cluster, state, reason, alert: `FEED_${state}` });
     this.subscriber?.next(ev);
   }
@@ -249,7 +249,7 @@ export class PolygonLiveFeed {
     const ev: Heartbeat = { type: 'Heartbeat', ts: t };
     const out = this.sequencer.accept(ev);
     if (out === null) return;
-    this.opts.recorder?.record(out, this.sequencer.lastNsText());
+    this.opts.recorder?.record(out, this.sequencer);
     this.heartbeatsN++;
     this.subscriber.next(out);
   }

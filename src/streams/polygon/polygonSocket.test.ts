@@ -26,7 +26,9 @@ function open(cluster: 'stocks' | 'options' | 'indices', extra: Partial<PolygonS
     random: () => 0.5,
     backoffBaseMs: 10,
     backoffCapMs: 50,
-    onEvents: (evs) => got.push(...evs.map((e) => ({ ...e }))),
+    onEvents: (evs) => {
+      for (let i = 0; i < evs.length; i++) got.push({ ...evs.at(i) });
+    },
     onFeedState: (st) => states.push(st),
     onFatal: (e) => fatal.push(e),
     log: (level, msg, fields) => logs.push(`${level} ${msg} ${JSON.stringify(fields ?? {})}`),

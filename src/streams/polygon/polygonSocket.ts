@@ -27,7 +27,7 @@ import WebSocket from 'ws';
 import type { MarketEvent } from '../../domain/events.js';
 import type { FeedCluster } from '../../operators/risk/riskEvents.js';
 import { Backoff } from './backoff.js';
-import { authFrame, ConditionCache, newWireStats, parseFrame, subscriptionFrame, type StatusEvent, type WireStats } from './polygonWire.js';
+import { authFrame, ConditionCache, FrameBatch, newWireStats, parseFrame, subscriptionFrame, type StatusEvent, type WireStats } from './polygonWire.js';
 
 export type FeedStateName = 'LIVE' | 'STALE' | 'RECOVERING';
 export type SocketLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Readonly<Record<string, unknown>>) => void;
@@ -79,7 +79,8 @@ export interface PolygonSocketOptions {
   readonly now?: () => number;
   readonly log?: SocketLog;
   /** Parsed market events of one frame (the array is reused after the call returns). */
-  readonly onEvents: (events: MarketEvent[], recvWallMs: number, recvPerfMs: number) => void;
+  /** The frame's events, in a batch reused for the next frame: read them during the call, keep no reference. */
+  readonly onEvents: (events: FrameBatch, recvWallMs: number, recvPerfMs: number) => void;
   readonly onFeedState: (state: FeedStateName, reason: string) => void;
   readonly onFatal: (err: PolygonFatalError) => void;
   /** After a reconnect is authenticated: the wall-clock span the connection was down (for gap backfill). */
@@ -117,12 +118,14 @@ export class PolygonSocket {
   private checkTimer: NodeJS.Timeout | null = null;
   private authTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout | null = null;
-  // The inbox as parallel arrays (no object per frame on the hot path).
-  private readonly inboxData: WebSocket.RawData[] = [];
+  // The inbox as parallel arrays (no object per frame on the hot path), filled up to inboxN and reused: their
+  // backing stores are kept across drains (`length = 0` would drop them, and every drain would allocate anew).
+  private readonly inboxData: (WebSocket.RawData | null)[] = [];
   private readonly inboxWall: number[] = [];
   private readonly inboxPerf: number[] = [];
+  private inboxN = 0;
   private drainScheduled = false;
-  private readonly batch: MarketEvent[] = [];
+  private readonly batch = new FrameBatch();
   private readonly conds = new ConditionCache();
   private readonly now: () => number;
   private readonly log: SocketLog;
@@ -244,9 +247,10 @@ export class PolygonSocket {
     this.lastFrameAt = this.now();
     ws.on('message', (data) => {
       // Hot path: stamp and queue only; parse in the drain.
-      this.inboxData.push(data);
-      this.inboxWall.push(this.now());
-      this.inboxPerf.push(performance.now());
+      const n = this.inboxN++;
+      this.inboxData[n] = data;
+      this.inboxWall[n] = this.now();
+      this.inboxPerf[n] = performance.now();
       if (!this.drainScheduled) {
         this.drainScheduled = true;
         setImmediate(this.drain);
@@ -275,24 +279,26 @@ export class PolygonSocket {
     const datas = this.inboxData;
     const walls = this.inboxWall;
     const perfs = this.inboxPerf;
-    if (datas.length > this.stats.queuedFramesMax) this.stats.queuedFramesMax = datas.length;
+    if (this.inboxN > this.stats.queuedFramesMax) this.stats.queuedFramesMax = this.inboxN;
     const stats = this.stats;
+    const batch = this.batch;
     // Frames that arrive while we drain are queued behind and handled in this same pass.
-    for (let k = 0; k < datas.length; k++) {
+    let k = 0;
+    for (; k < this.inboxN; k++) {
       if (this.stopped || this.fatal) break;
       const data = datas[k]!;
+      datas[k] = null;
       const wall = walls[k]!;
       const perf = perfs[k]!;
       this.lastFrameAt = wall;
       // ws hands text frames over as a Buffer: decode it in place (Buffer.from(buffer) would copy it first).
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-      const batch = this.batch;
-      batch.length = 0;
+      batch.clear();
       const statuses = parseFrame(text, this.cluster, wall, batch, stats, this.conds);
       if (statuses) for (const s of statuses) this.onStatus(s);
       if (batch.length) {
         this.lastDataAt = wall;
-        const last = batch[batch.length - 1]!;
+        const last = batch.at(batch.length - 1);
         const lag = wall - last.ts;
         stats.lagLastMs = lag;
         if (lag > stats.lagMaxMs) stats.lagMaxMs = lag;
@@ -300,9 +306,9 @@ export class PolygonSocket {
         this.opts.onEvents(batch, wall, perf);
       }
     }
-    datas.length = 0;
-    walls.length = 0;
-    perfs.length = 0;
+    for (; k < this.inboxN; k++) datas[k] = null;
+    this.inboxN = 0;
+    batch.clear();
   };
 
   private onStatus(s: StatusEvent): void {

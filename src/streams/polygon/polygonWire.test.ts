@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../domain/events.js';
-import { ConditionCache, newWireStats, parseFrame, toWire } from './polygonWire.js';
+import { ConditionCache, FrameBatch, newWireStats, parseFrame, toWire } from './polygonWire.js';
 
 const parse = (text: string, cluster: 'stocks' | 'options' | 'indices') => {
   const out: MarketEvent[] = [];
@@ -52,5 +52,22 @@ describe('parseFrame', () => {
     const q: MarketEvent = { type: 'OptionQuote', ts: 1000, symbol: 'O:SPXW250310C05700000', bid: 1.1, bidSize: 3, ask: 1.2, askSize: 4, bidExchange: 301, askExchange: 302, seq: 9 };
     const { out } = parse(JSON.stringify([toWire(q)]), 'options');
     expect(out[0]).toEqual({ ...q, tsRecv: 123 });
+  });
+});
+
+describe('FrameBatch', () => {
+  it('is reused frame after frame: each parse sees only its own events, and clear() lets go of them', () => {
+    const batch = new FrameBatch();
+    const stats = newWireStats();
+    const conds = new ConditionCache();
+    parseFrame('[{"ev":"V","val":1,"T":"I:SPX","t":1},{"ev":"V","val":2,"T":"I:SPX","t":2}]', 'indices', 5, batch, stats, conds);
+    expect(batch.length).toBe(2);
+    expect([batch.at(0), batch.at(1)].map((e) => (e as { value: number }).value)).toEqual([1, 2]);
+    batch.clear();
+    expect(batch.length).toBe(0);
+    expect((batch as unknown as { items: unknown[] }).items.every((x) => x === null)).toBe(true);
+    parseFrame('[{"ev":"V","val":3,"T":"I:SPX","t":3}]', 'indices', 6, batch, stats, conds);
+    expect(batch.length).toBe(1);
+    expect(batch.at(0)).toEqual({ type: 'IndexValue', ts: 3, symbol: 'I:SPX', value: 3, tsRecv: 6 });
   });
 });

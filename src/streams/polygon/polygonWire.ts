@@ -128,11 +128,36 @@ export class ConditionCache {
  * One frame → market events appended to `out`; returns status events (rare) or null. Each market event gets
  * `tsRecv`; `ts` is the raw exchange time (ms) — the sequencer makes it monotone.
  */
+/** Where parseFrame appends: an array, or a `FrameBatch` reused from frame to frame. */
+export interface EventSink {
+  push(e: MarketEvent): unknown;
+}
+
+/**
+ * A frame's events in a buffer reused for every frame. `array.length = 0` makes V8 drop the backing store, so the
+ * next push allocates a new one: per frame on the live hot path, that was a steady source of minor-GC work. Here
+ * slots are overwritten and cleared (no event outlives its frame through the batch).
+ */
+export class FrameBatch implements EventSink {
+  private readonly items: (MarketEvent | null)[] = [];
+  length = 0;
+  push(e: MarketEvent): void {
+    this.items[this.length++] = e;
+  }
+  at(i: number): MarketEvent {
+    return this.items[i]!;
+  }
+  clear(): void {
+    for (let i = 0; i < this.length; i++) this.items[i] = null;
+    this.length = 0;
+  }
+}
+
 export function parseFrame(
   text: string,
   cluster: FeedCluster,
   tsRecv: number,
-  out: MarketEvent[],
+  out: EventSink,
   stats: WireStats,
   conds: ConditionCache,
 ): StatusEvent[] | null {
