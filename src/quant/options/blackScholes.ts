@@ -129,12 +129,14 @@ function degenerate(i: BsInput): boolean {
   return !(i.t > 0) || !(i.vol > 0) || !(i.vol * Math.sqrt(i.t) > 1e-12);
 }
 
+/** Scratch for bsPrice: solver loops price thousands of times per second on the live hot path. */
+const scratch: Greeks = { price: 0, delta: 0, gamma: 0, theta: 0, vega: 0, rho: 0 };
+
 /** Option value. */
 export function bsPrice(i: BsInput): number {
-  return bsGreeks(i).price;
+  return bsGreeksInto(i, scratch).price;
 }
 
-/** Value and first-order greeks (plus gamma). */
 /** Vega alone (per 1.00 vol): S e^{−qt} φ(d1) √t; 0 when degenerate. For weighting quotes without full greeks. */
 export function bsVega(i: BsInput): number {
   if (degenerate(i)) return 0;
@@ -145,7 +147,13 @@ export function bsVega(i: BsInput): number {
   return i.spot * Math.exp(-q * i.t) * normPdf(d1) * sqrtT;
 }
 
+/** Value and first-order greeks (plus gamma). */
 export function bsGreeks(i: BsInput): Greeks {
+  return bsGreeksInto(i, { price: 0, delta: 0, gamma: 0, theta: 0, vega: 0, rho: 0 });
+}
+
+/** bsGreeks written into `out` and returned: no object per evaluation, for solver loops. */
+export function bsGreeksInto(i: BsInput, out: Greeks): Greeks {
   const { spot: S, strike: K, rate: r } = i;
   const q = i.q ?? 0;
   const t = i.t > 0 ? i.t : 0;
@@ -162,15 +170,14 @@ export function bsGreeks(i: BsInput): Greeks {
     const atm = diff === 0;
     const w = itm ? 1 : atm ? 0.5 : 0;
     const sign = isCall ? 1 : -1;
-    return {
-      price: itm ? diff : 0,
-      delta: sign * w * dfQ,
-      gamma: 0,
-      // Theta = −∂/∂t of ±(S e^{−qt} − K e^{−rt}) = ±(q S e^{−qt} − r K e^{−rt}); rho = ∂/∂r = ±t K e^{−rt}.
-      theta: w * sign * (q * fwd - r * kd),
-      vega: 0,
-      rho: w * sign * t * kd,
-    };
+    out.price = itm ? diff : 0;
+    out.delta = sign * w * dfQ;
+    out.gamma = 0;
+    // Theta = −∂/∂t of ±(S e^{−qt} − K e^{−rt}) = ±(q S e^{−qt} − r K e^{−rt}); rho = ∂/∂r = ±t K e^{−rt}.
+    out.theta = w * sign * (q * fwd - r * kd);
+    out.vega = 0;
+    out.rho = w * sign * t * kd;
+    return out;
   }
 
   const sqrtT = Math.sqrt(t);
@@ -185,23 +192,21 @@ export function bsGreeks(i: BsInput): Greeks {
   if (isCall) {
     const nd1 = normCdf(d1);
     const nd2 = normCdf(d2);
-    return {
-      price: Math.max(0, S * dfQ * nd1 - K * dfR * nd2),
-      delta: dfQ * nd1,
-      gamma,
-      theta: decay - r * K * dfR * nd2 + q * S * dfQ * nd1,
-      vega,
-      rho: K * t * dfR * nd2,
-    };
+    out.price = Math.max(0, S * dfQ * nd1 - K * dfR * nd2);
+    out.delta = dfQ * nd1;
+    out.gamma = gamma;
+    out.theta = decay - r * K * dfR * nd2 + q * S * dfQ * nd1;
+    out.vega = vega;
+    out.rho = K * t * dfR * nd2;
+    return out;
   }
   const nmd1 = normCdf(-d1);
   const nmd2 = normCdf(-d2);
-  return {
-    price: Math.max(0, K * dfR * nmd2 - S * dfQ * nmd1),
-    delta: -dfQ * nmd1,
-    gamma,
-    theta: decay + r * K * dfR * nmd2 - q * S * dfQ * nmd1,
-    vega,
-    rho: -K * t * dfR * nmd2,
-  };
+  out.price = Math.max(0, K * dfR * nmd2 - S * dfQ * nmd1);
+  out.delta = -dfQ * nmd1;
+  out.gamma = gamma;
+  out.theta = decay + r * K * dfR * nmd2 - q * S * dfQ * nmd1;
+  out.vega = vega;
+  out.rho = -K * t * dfR * nmd2;
+  return out;
 }

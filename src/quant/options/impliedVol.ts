@@ -19,7 +19,7 @@
  *   - `no-convergence`: the price is inside the bounds but within float noise of the upper one (needs σ√t > 50)
  *     or the iteration cap was hit.
  */
-import { bsGreeks, bsPrice, type BsInput } from './blackScholes.js';
+import { bsGreeksInto, bsPrice, type BsInput, type Greeks } from './blackScholes.js';
 
 export type ImpliedVolFailure = 'below-intrinsic' | 'above-bound' | 'no-convergence' | 'bad-input';
 export type ImpliedVolResult = { vol: number } | { vol: null; reason: ImpliedVolFailure };
@@ -38,6 +38,8 @@ const STEP_TOL = 1e-13;
  * If the iteration cap is hit, the best iterate is still accepted when it reprices within this (ln) distance.
  */
 const ACCEPT_TOL = 1e-9;
+/** The Newton loop's greeks, overwritten each iteration (no object per evaluation on a streaming surface). */
+const g: Greeks = { price: 0, delta: 0, gamma: 0, theta: 0, vega: 0, rho: 0 };
 
 /**
  * `guess` (optional): a previous IV for the same contract; Newton starts there (inside the bracket) and usually
@@ -102,7 +104,7 @@ export function impliedVol(price: number, input: ImpliedVolInput, guess?: number
   let bestDiff = Number.POSITIVE_INFINITY;
   for (let iter = 0; iter < MAX_ITER; iter++) {
     base.vol = s / sqrtT;
-    const g = bsGreeks(base);
+    bsGreeksInto(base, g);
     const p = g.price;
     if (p > 0) {
       const diff = Math.log(p) - lnTarget;

@@ -140,7 +140,10 @@ interface Slice {
   readonly points: Map<string, Point>;
   version: number;
   /** Cache of fresh OTM-preferred per-strike points and fit, keyed on (version, tsNow, spot). */
-  cacheKey: string;
+  /** What the cached points and fit were computed at (version, event time, spot). */
+  cacheVersion: number;
+  cacheNow: number;
+  cacheSpot: number;
   cachePoints: StrikePoint[];
   cacheFit: SmileFit | null;
 }
@@ -198,7 +201,9 @@ export class VolSurface {
         instant,
         points: new Map(),
         version: 0,
-        cacheKey: '',
+        cacheVersion: -1,
+        cacheNow: Number.NaN,
+        cacheSpot: Number.NaN,
         cachePoints: [],
         cacheFit: null,
       };
@@ -355,9 +360,11 @@ export class VolSurface {
   }
 
   private refresh(slice: Slice): void {
-    const key = `${slice.version}|${this.lastNow}|${this.lastSpot}`;
-    if (slice.cacheKey === key) return;
-    slice.cacheKey = key;
+    // Compared as numbers (a string key cost two number-to-string conversions per call; this runs per snapshot).
+    if (slice.cacheVersion === slice.version && slice.cacheNow === this.lastNow && slice.cacheSpot === this.lastSpot) return;
+    slice.cacheVersion = slice.version;
+    slice.cacheNow = this.lastNow;
+    slice.cacheSpot = this.lastSpot;
     const t = this.years(slice);
     const forward = this.lastSpot * Math.exp((this.rate - this.q) * t);
     const byStrike = new Map<number, Point>();
@@ -381,21 +388,15 @@ export class VolSurface {
   private kAtDelta(fit: SmileFit, right: OptionRight): number | null {
     const dq = Math.exp(-this.q * fit.t);
     const sqrtT = Math.sqrt(fit.t);
-    // |delta| − 0.25, decreasing in k for calls and increasing for puts.
-    const f = (k: number): number => {
-      const vol = smileAt(fit, k);
-      if (!(vol > 0)) return Number.NaN;
-      const d1 = (-k + 0.5 * vol * vol * fit.t) / (vol * sqrtT);
-      return dq * normCdf(right === 'C' ? d1 : -d1) - 0.25;
-    };
+    const call = right === 'C';
     let lo = fit.kMin;
     let hi = fit.kMax;
-    let flo = f(lo);
-    const fhi = f(hi);
+    let flo = deltaGap(fit, lo, dq, sqrtT, call);
+    const fhi = deltaGap(fit, hi, dq, sqrtT, call);
     if (!(flo * fhi <= 0)) return null;
     for (let i = 0; i < 80; i++) {
       const mid = 0.5 * (lo + hi);
-      const fm = f(mid);
+      const fm = deltaGap(fit, mid, dq, sqrtT, call);
       if (Number.isNaN(fm)) return null;
       if (fm * flo <= 0) hi = mid;
       else {
@@ -405,6 +406,17 @@ export class VolSurface {
     }
     return 0.5 * (lo + hi);
   }
+}
+
+/**
+ * |delta| − 0.25 at log-moneyness k and the smile's vol there: decreasing in k for calls, increasing for puts.
+ * A module function of numbers, not a closure per call: it runs 80 times per skew reading.
+ */
+function deltaGap(fit: SmileFit, k: number, dq: number, sqrtT: number, call: boolean): number {
+  const vol = smileAt(fit, k);
+  if (!(vol > 0)) return Number.NaN;
+  const d1 = (-k + 0.5 * vol * vol * fit.t) / (vol * sqrtT);
+  return dq * normCdf(call ? d1 : -d1) - 0.25;
 }
 
 function smileAt(fit: SmileFit, k: number): number {
