@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../domain/events.js';
 import { nsToMs } from '../../domain/time.js';
+import { nsText } from '../recorder/flightRecorder.js';
 import { EventSequencer } from './eventSequencer.js';
 
 const q = (ts: number, extra: Partial<{ bid: number; ask: number; seq: number; symbol: string }> = {}): MarketEvent =>
@@ -13,7 +14,7 @@ describe('EventSequencer', () => {
     const ns: string[] = [];
     for (const t of [1000, 1000, 999, 1001, 1001.5, 1001.25]) {
       stamps.push(s.accept(q(t))!.ts);
-      ns.push(s.lastNsText());
+      ns.push(nsText(s));
     }
     expect(ns).toEqual(['1000000000', '1000000001', '1000000002', '1001000000', '1001500000', '1001500001']);
     for (let i = 0; i < ns.length; i++) expect(stamps[i]).toBe(nsToMs(ns[i]!));

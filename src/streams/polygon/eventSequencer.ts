@@ -40,9 +40,12 @@ export class EventSequencer {
     return this.whole + this.rem / 1e6;
   }
 
-  /** The last stamp in nanoseconds (decimal string) — what the recorder writes. */
-  lastNsText(): string {
-    return `${this.whole}${String(this.rem).padStart(6, '0')}`;
+  /** The last stamp as whole ms + ns remainder (NsStamp) — what the recorder writes, as decimal nanoseconds. */
+  get nsWhole(): number {
+    return this.whole;
+  }
+  get nsRem(): number {
+    return this.rem;
   }
 
   get started(): boolean {

@@ -32,6 +32,7 @@ import type { MarketEvent } from '../../domain/events.js';
 import { addDays, nyTimeToMs, toNy } from '../../domain/time.js';
 import type { FeedState } from '../../operators/risk/riskEvents.js';
 import { datasetPath, POLYGON_HEADERS, type DatasetId } from '../replay/flatFiles.js';
+import { MAX_FAST_NUMBER_BYTES, writeNumber, writeUint } from './asciiNumber.js';
 
 const gzip = promisify(gzipCb);
 
@@ -77,16 +78,47 @@ export interface FlightRecorderOptions {
   readonly onError?: (err: Error) => void;
 }
 
- /**
- * Rows are written straight into a growing off-heap Buffer per file: the formatted line dies young (a cheap
- * scavenge), nothing per event is retained on the JS heap until the flush.
+/** A sequenced stamp in nanoseconds as whole milliseconds + the ns remainder (EventSequencer implements it). */
+export interface NsStamp {
+  readonly nsWhole: number;
+  readonly nsRem: number;
+}
+
+/** The stamp as decimal nanoseconds. */
+export const nsText = (s: NsStamp): string => `${s.nsWhole}${String(s.nsRem).padStart(6, '0')}`;
+
+/**
+ * Rows are written straight into a growing off-heap Buffer per file, field by field: no row string, and numbers
+ * are written as ASCII in place (asciiNumber: String(number) would park each string in V8's number-string cache,
+ * where it outlives minor GCs). Nothing per event is retained on the JS heap until the flush.
  */
 class ByteBuf {
   buf = Buffer.allocUnsafe(1 << 16);
   len = 0;
-  /** Append a field (string or number) and a comma: hot rows are written piece by piece, no row string built. */
-  f(v: string | number): this {
+  /** Append a string field and a comma. */
+  f(v: string): this {
     this.put(v, 44);
+    return this;
+  }
+  /** Append a number field (as String(v) prints it) and a comma. */
+  n(v: number): this {
+    this.room(MAX_FAST_NUMBER_BYTES + 1);
+    const end = writeNumber(this.buf, this.len, v);
+    if (end < 0) return this.f(String(v));
+    this.len = end;
+    this.buf[this.len++] = 44;
+    return this;
+  }
+  /** Append a sequence number field: empty when absent (≤ 0). */
+  seq(v: number): this {
+    return v > 0 ? this.n(v) : this.empty(1);
+  }
+  /** Append a stamp field (decimal ns) and a comma, or a newline when it ends the row. */
+  ns(s: NsStamp, last = false): this {
+    this.room(MAX_FAST_NUMBER_BYTES + 8);
+    this.len = writeUint(this.buf, this.len, s.nsWhole);
+    this.len = writeUint(this.buf, this.len, s.nsRem, 6);
+    this.buf[this.len++] = last ? 10 : 44;
     return this;
   }
   /** Append `n` empty fields. */
@@ -96,11 +128,10 @@ class ByteBuf {
     return this;
   }
   /** Append the last field (or a whole formatted row) and end the row. */
-  end(v: string | number): void {
+  end(v: string): void {
     this.put(v, 10);
   }
-  private put(v: string | number, after: number): void {
-    const s = typeof v === 'string' ? v : String(v);
+  private put(s: string, after: number): void {
     this.room(s.length * 3 + 1);
     this.len += this.buf.write(s, this.len, 'utf8');
     this.buf[this.len++] = after;
@@ -151,35 +182,41 @@ export class FlightRecorder {
     }
   }
 
-  /** Record one sequenced item; `ns` is its stamp in nanoseconds (EventSequencer.lastNsText()). */
-  record(ev: MarketEvent | FeedState, ns: string): void {
+  /** Record one sequenced item stamped `stamp` (the EventSequencer, just after it stamped the item). */
+  record(ev: MarketEvent | FeedState, stamp: NsStamp): void {
     if (this.closed) return;
     const ts = ev.ts;
     if (ts < this.dayStart || ts >= this.dayEnd) this.rotate(ts);
+    // The hottest rows are written field by field (the same text as the row templates below would give).
+    switch (ev.type) {
+      case 'Quote':
+        this.rows.get('stockQuotes')!.f(ev.symbol).n(ev.askExchange).n(ev.ask).n(ev.askSize).n(ev.bidExchange).n(ev.bid).n(ev.bidSize).empty(2).ns(stamp).seq(ev.seq).ns(stamp).empty(1).end('');
+        this.counted(false);
+        return;
+      case 'OptionQuote':
+        this.rows.get('optionQuotes')!.f(ev.symbol).n(ev.askExchange).n(ev.ask).n(ev.askSize).n(ev.bidExchange).n(ev.bid).n(ev.bidSize).seq(ev.seq).ns(stamp, true);
+        this.counted(false);
+        return;
+      case 'IndexValue':
+        this.rows.get('indexValues')!.f(ev.symbol).n(ev.value).ns(stamp, true);
+        this.counted(false);
+        return;
+      case 'ChainSnapshot':
+      case 'Timer':
+        return;
+    }
+    const ns = nsText(stamp);
     let id: RecorderFileId;
     let line: string;
     switch (ev.type) {
-      case 'Quote':
-        // The hottest rows are written field by field (same text as the template would give).
-        this.rows.get('stockQuotes')!.f(ev.symbol).f(ev.askExchange).f(ev.ask).f(ev.askSize).f(ev.bidExchange).f(ev.bid).f(ev.bidSize).empty(2).f(ns).f(seqText(ev.seq)).f(ns).empty(1).end('');
-        this.counted(false);
-        return;
       case 'Trade':
         id = 'stockTrades';
         line = `${ev.symbol},${csvList(ev.conditions)},0,${ev.exchange},,${ns},${ev.price},${seqText(ev.seq)},${ns},${ev.size},,,`;
         break;
-      case 'OptionQuote':
-        this.rows.get('optionQuotes')!.f(ev.symbol).f(ev.askExchange).f(ev.ask).f(ev.askSize).f(ev.bidExchange).f(ev.bid).f(ev.bidSize).f(seqText(ev.seq)).end(ns);
-        this.counted(false);
-        return;
       case 'OptionTrade':
         id = 'optionTrades';
         line = `${ev.symbol},${csvList(ev.conditions)},0,${ev.exchange},${ev.price},${ns},${ev.size}`;
         break;
-      case 'IndexValue':
-        this.rows.get('indexValues')!.f(ev.symbol).f(ev.value).end(ns);
-        this.counted(false);
-        return;
       case 'Bar':
         id = 'stockMinuteAggs';
         line = `${ev.symbol},${ev.volume},${ev.open},${ev.close},${ev.high},${ev.low},${BigInt(ns) - 60_000_000_000n},${ev.transactions}`;
@@ -192,9 +229,6 @@ export class FlightRecorder {
         id = 'control';
         line = `FeedState,${ns},${ev.cluster},${ev.state},${this.marketCount}`;
         break;
-      case 'ChainSnapshot':
-      case 'Timer':
-        return;
     }
     this.rows.get(id)!.end(line);
     this.counted(id === 'control');
