@@ -120,6 +120,24 @@ const pct = (xs: Float64Array | number[], p: number) => {
 };
 const f3 = (x: number) => x.toFixed(3);
 
+/** BENCH_HEAP_PROFILE=file: V8's sampling heap profiler over phase 1b, counting objects that died young too (where
+ * the scavenges come from); the file opens in Chrome DevTools (Memory → Load). */
+async function startAllocationProfile(): Promise<{ stop: (file: string) => Promise<string> }> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const s = new Session();
+  s.connect();
+  await s.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: process.env.BENCH_HEAP_PROFILE_MINOR !== '0' });
+  return {
+    stop: async (file) => {
+      const { profile } = await s.post('HeapProfiler.stopSampling');
+      writeFileSync(file, JSON.stringify(profile));
+      s.disconnect();
+      return file;
+    },
+  };
+}
+
 async function client(): Promise<void> {
   const child = fork(SELF, ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = () => new Promise<Record<string, unknown>>((resolve) => child.once('message', (m) => resolve(m as Record<string, unknown>)));
@@ -180,7 +198,9 @@ async function client(): Promise<void> {
     const cold = await session('cold', warmupFrames);
     console.log(`phase 1a (cold: first ${cold.nFrames.toLocaleString()} frames of the fixture day, first session in the process, JIT and subscriptions warming up):`);
     console.log(`  received → done: ${line(cold.lat)}`);
+    const profile = process.env.BENCH_HEAP_PROFILE ? await startAllocationProfile() : null;
     const warm = await session('warm', undefined);
+    if (profile) console.log(`  allocation profile of phase 1b: ${await profile.stop(process.env.BENCH_HEAP_PROFILE!)}`);
     const { lat, svc, intentLat, res: res1 } = warm;
     console.log(`phase 1b (warm): fixture day, 1 event/frame paced at ${framesPerMs}k frames/s: ${warm.sent.toLocaleString()} frames sent, ${warm.nFrames.toLocaleString()} timed`);
     console.log(`  received → done (includes waiting behind frames of the same TCP read): ${line(lat)}`);
