@@ -153,8 +153,17 @@ export function closureReason(date: string): string | null {
   return holidayName(date) ?? SPECIAL_CLOSURES.get(date) ?? null;
 }
 
+// Pure in the date and asked for on the signal/risk path (expiry rules walk several dates per check): memoised.
+const tradingDays = new Map<string, boolean>();
+
 export function isTradingDay(date: string): boolean {
-  return closureReason(date) === null;
+  let open = tradingDays.get(date);
+  if (open === undefined) {
+    open = closureReason(date) === null;
+    if (tradingDays.size > 20_000) tradingDays.clear();
+    tradingDays.set(date, open);
+  }
+  return open;
 }
 
 /** Why `date` closes at 13:00 ET, or null when it is a full session or no session at all. */

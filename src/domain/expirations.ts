@@ -126,8 +126,24 @@ function inEra(nominal: string, from: string | undefined): boolean {
   return from !== undefined && nominal >= from;
 }
 
+// hasExpiry is pure in (root, date) and runs for every signal's gate check and every order's risk check (a dozen
+// date computations each): memoised per root.
+const expiryMemo = new Map<OptionRoot, Map<string, boolean>>();
+
 /** True when a `root` series expires (settles) on `date`. */
 export function hasExpiry(root: OptionRoot, date: string): boolean {
+  let memo = expiryMemo.get(root);
+  if (memo === undefined) expiryMemo.set(root, (memo = new Map()));
+  let has = memo.get(date);
+  if (has === undefined) {
+    has = computeHasExpiry(root, date);
+    if (memo.size > 20_000) memo.clear();
+    memo.set(date, has);
+  }
+  return has;
+}
+
+function computeHasExpiry(root: OptionRoot, date: string): boolean {
   if (!isTradingDay(date)) return false;
   const rules = RULES[root];
   const monthly = monthlyExpiry(date);

@@ -27,7 +27,7 @@ import WebSocket from 'ws';
 import type { MarketEvent } from '../../domain/events.js';
 import type { FeedCluster } from '../../operators/risk/riskEvents.js';
 import { Backoff } from './backoff.js';
-import { authFrame, ConditionCache, FrameBatch, newWireStats, parseFrame, subscriptionFrame, type StatusEvent, type WireStats } from './polygonWire.js';
+import { authFrame, FrameBatch, WireCache, newWireStats, parseFrame, subscriptionFrame, type StatusEvent, type WireStats } from './polygonWire.js';
 
 export type FeedStateName = 'LIVE' | 'STALE' | 'RECOVERING';
 export type SocketLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Readonly<Record<string, unknown>>) => void;
@@ -126,7 +126,7 @@ export class PolygonSocket {
   private inboxN = 0;
   private drainScheduled = false;
   private readonly batch = new FrameBatch();
-  private readonly conds = new ConditionCache();
+  private readonly wireCache = new WireCache();
   private readonly now: () => number;
   private readonly log: SocketLog;
   private readonly o: Required<Pick<PolygonSocketOptions, 'idleTimeoutMs' | 'pingIntervalMs' | 'pongTimeoutMs' | 'authTimeoutMs' | 'maxOptionContracts'>>;
@@ -294,7 +294,7 @@ export class PolygonSocket {
       // ws hands text frames over as a Buffer: decode it in place (Buffer.from(buffer) would copy it first).
       const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
       batch.clear();
-      const statuses = parseFrame(text, this.cluster, wall, batch, stats, this.conds);
+      const statuses = parseFrame(text, this.cluster, wall, batch, stats, this.wireCache);
       if (statuses) for (const s of statuses) this.onStatus(s);
       if (batch.length) {
         this.lastDataAt = wall;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../domain/events.js';
-import { ConditionCache, FrameBatch, newWireStats, parseFrame, toWire } from './polygonWire.js';
+import { FrameBatch, newWireStats, parseFrame, toWire, WireCache } from './polygonWire.js';
 
 const parse = (text: string, cluster: 'stocks' | 'options' | 'indices') => {
   const out: MarketEvent[] = [];
   const stats = newWireStats();
-  const statuses = parseFrame(text, cluster, 123, out, stats, new ConditionCache());
+  const statuses = parseFrame(text, cluster, 123, out, stats, new WireCache());
   return { out, stats, statuses };
 };
 
@@ -59,14 +59,14 @@ describe('FrameBatch', () => {
   it('is reused frame after frame: each parse sees only its own events, and clear() lets go of them', () => {
     const batch = new FrameBatch();
     const stats = newWireStats();
-    const conds = new ConditionCache();
-    parseFrame('[{"ev":"V","val":1,"T":"I:SPX","t":1},{"ev":"V","val":2,"T":"I:SPX","t":2}]', 'indices', 5, batch, stats, conds);
+    const cache = new WireCache();
+    parseFrame('[{"ev":"V","val":1,"T":"I:SPX","t":1},{"ev":"V","val":2,"T":"I:SPX","t":2}]', 'indices', 5, batch, stats, cache);
     expect(batch.length).toBe(2);
     expect([batch.at(0), batch.at(1)].map((e) => (e as { value: number }).value)).toEqual([1, 2]);
     batch.clear();
     expect(batch.length).toBe(0);
     expect((batch as unknown as { items: unknown[] }).items.every((x) => x === null)).toBe(true);
-    parseFrame('[{"ev":"V","val":3,"T":"I:SPX","t":3}]', 'indices', 6, batch, stats, conds);
+    parseFrame('[{"ev":"V","val":3,"T":"I:SPX","t":3}]', 'indices', 6, batch, stats, cache);
     expect(batch.length).toBe(1);
     expect(batch.at(0)).toEqual({ type: 'IndexValue', ts: 3, symbol: 'I:SPX', value: 3, tsRecv: 6 });
   });

@@ -106,11 +106,25 @@ export function newWireStats(): WireStats {
 
 const NONE: ConditionEntry = { codes: Object.freeze([]) as readonly number[], eligible: true };
 
-/** Condition lists → frozen codes + last-price eligibility, with the replay's tables (same rules both ways). */
-export class ConditionCache {
+/**
+ * Per-connection caches of the wire decoding:
+ *   - condition lists → frozen codes + last-price eligibility, with the replay's tables (same rules both ways);
+ *   - ticker symbols → one canonical string each. JSON.parse makes a fresh string per event; events keep the
+ *     canonical one, so the latest quote of each contract (held by several stages) does not carry its own copy
+ *     through minor GCs, and downstream Map lookups find the string's hash already computed.
+ */
+export class WireCache {
   private readonly stock = new Map<string, ConditionEntry>();
   private readonly option = new Map<string, ConditionEntry>();
-  get(codes: readonly number[] | undefined, kind: 'stock' | 'option'): ConditionEntry {
+  private readonly symbols = new Map<string, string>();
+  symbol(s: string): string {
+    const known = this.symbols.get(s);
+    if (known !== undefined) return known;
+    if (this.symbols.size >= 100_000) this.symbols.clear(); // a bound, far above any subscription set
+    this.symbols.set(s, s);
+    return s;
+  }
+  conditions(codes: readonly number[] | undefined, kind: 'stock' | 'option'): ConditionEntry {
     if (codes === undefined || codes.length === 0) return NONE;
     const key = codes.join(',');
     const m = kind === 'stock' ? this.stock : this.option;
@@ -124,10 +138,6 @@ export class ConditionCache {
   }
 }
 
-/**
- * One frame → market events appended to `out`; returns status events (rare) or null. Each market event gets
- * `tsRecv`; `ts` is the raw exchange time (ms) — the sequencer makes it monotone.
- */
 /** Where parseFrame appends: an array, or a `FrameBatch` reused from frame to frame. */
 export interface EventSink {
   push(e: MarketEvent): unknown;
@@ -153,13 +163,17 @@ export class FrameBatch implements EventSink {
   }
 }
 
+/**
+ * One frame → market events appended to `out`; returns status events (rare) or null. Each market event gets
+ * `tsRecv`; `ts` is the raw exchange time (ms) — the sequencer makes it monotone.
+ */
 export function parseFrame(
   text: string,
   cluster: FeedCluster,
   tsRecv: number,
   out: EventSink,
   stats: WireStats,
-  conds: ConditionCache,
+  cache: WireCache,
 ): StatusEvent[] | null {
   stats.frames++;
   let arr: unknown;
@@ -203,7 +217,7 @@ export function parseFrame(
           w = r.data;
         }
         stats.events++;
-        out.push(toTrade(w, cluster, tsRecv, conds));
+        out.push(toTrade(w, cluster, tsRecv, cache));
         break;
       }
       case 'Q': {
@@ -222,7 +236,7 @@ export function parseFrame(
           w = r.data;
         }
         stats.events++;
-        out.push(toQuote(w, cluster, tsRecv));
+        out.push(toQuote(w, cluster, tsRecv, cache));
         break;
       }
       case 'AM':
@@ -237,7 +251,7 @@ export function parseFrame(
         // A bar is known at its window END (no look-ahead): 60 s after the start for minute bars.
         const interval = a.ev === 'AM' ? '1m' : '1s';
         const end = a.s + (a.ev === 'AM' ? 60_000 : 1_000);
-        const bar: Bar = { type: 'Bar', ts: end, symbol: a.sym, interval, start: a.s, open: a.o, high: a.h, low: a.l, close: a.c, volume: a.v ?? 0, transactions: 0, tsRecv };
+        const bar: Bar = { type: 'Bar', ts: end, symbol: cache.symbol(a.sym), interval, start: a.s, open: a.o, high: a.h, low: a.l, close: a.c, volume: a.v ?? 0, transactions: 0, tsRecv };
         out.push(bar);
         break;
       }
@@ -253,7 +267,7 @@ export function parseFrame(
           w = r.data;
         }
         stats.events++;
-        const v: IndexValue = { type: 'IndexValue', ts: w.t, symbol: w.T, value: w.val, tsRecv };
+        const v: IndexValue = { type: 'IndexValue', ts: w.t, symbol: cache.symbol(w.T), value: w.val, tsRecv };
         out.push(v);
         break;
       }
@@ -265,24 +279,26 @@ export function parseFrame(
   return statuses;
 }
 
-function toTrade(w: WireTrade, cluster: FeedCluster, tsRecv: number, conds: ConditionCache): Trade | OptionTrade {
+function toTrade(w: WireTrade, cluster: FeedCluster, tsRecv: number, cache: WireCache): Trade | OptionTrade {
   const x = w.x as number;
-  if (cluster === 'options' || w.sym.startsWith('O:')) {
-    const c = conds.get(w.c, 'option');
-    const t: OptionTrade = { type: 'OptionTrade', ts: w.t, symbol: w.sym, price: w.p, size: w.s, exchange: x, conditions: c.codes, eligible: c.eligible, tsRecv };
+  const symbol = cache.symbol(w.sym);
+  if (cluster === 'options' || symbol.startsWith('O:')) {
+    const c = cache.conditions(w.c, 'option');
+    const t: OptionTrade = { type: 'OptionTrade', ts: w.t, symbol, price: w.p, size: w.s, exchange: x, conditions: c.codes, eligible: c.eligible, tsRecv };
     return t;
   }
-  const c = conds.get(w.c, 'stock');
-  const t: Trade = { type: 'Trade', ts: w.t, symbol: w.sym, price: w.p, size: w.s, exchange: x, conditions: c.codes, eligible: c.eligible, seq: w.q ?? 0, tsRecv };
+  const c = cache.conditions(w.c, 'stock');
+  const t: Trade = { type: 'Trade', ts: w.t, symbol, price: w.p, size: w.s, exchange: x, conditions: c.codes, eligible: c.eligible, seq: w.q ?? 0, tsRecv };
   return t;
 }
 
-function toQuote(w: WireQuote, cluster: FeedCluster, tsRecv: number): Quote | OptionQuote {
-  if (cluster === 'options' || w.sym.startsWith('O:')) {
-    const q: OptionQuote = { type: 'OptionQuote', ts: w.t, symbol: w.sym, bid: w.bp, bidSize: w.bs, ask: w.ap, askSize: w.as, bidExchange: w.bx as number, askExchange: w.ax as number, seq: w.q ?? 0, tsRecv };
+function toQuote(w: WireQuote, cluster: FeedCluster, tsRecv: number, cache: WireCache): Quote | OptionQuote {
+  const symbol = cache.symbol(w.sym);
+  if (cluster === 'options' || symbol.startsWith('O:')) {
+    const q: OptionQuote = { type: 'OptionQuote', ts: w.t, symbol, bid: w.bp, bidSize: w.bs, ask: w.ap, askSize: w.as, bidExchange: w.bx as number, askExchange: w.ax as number, seq: w.q ?? 0, tsRecv };
     return q;
   }
-  const q: Quote = { type: 'Quote', ts: w.t, symbol: w.sym, bid: w.bp, bidSize: w.bs, ask: w.ap, askSize: w.as, bidExchange: w.bx as number, askExchange: w.ax as number, seq: w.q ?? 0, tsRecv };
+  const q: Quote = { type: 'Quote', ts: w.t, symbol, bid: w.bp, bidSize: w.bs, ask: w.ap, askSize: w.as, bidExchange: w.bx as number, askExchange: w.ax as number, seq: w.q ?? 0, tsRecv };
   return q;
 }
 
