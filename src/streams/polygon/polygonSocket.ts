@@ -14,19 +14,20 @@
  *   - Feed state is reported on change: STALE when the connection is lost or silent, RECOVERING while
  *     reconnecting/authenticating, LIVE after auth_success and resubscription. Nothing is reported before the
  *     first connection (risk treats an unreported cluster as LIVE; no data means no entries anyway).
- *   - Slow consumer: the socket's message handler only stamps the receive time and queues the raw frame; parsing,
- *     validation and the whole pipeline run from a drain scheduled with setImmediate, so a burst is taken off the
- *     socket at once and the server's buffer never fills because of downstream work.
+ *   - Slow consumer: the socket's message handler only stamps the receive time and queues the frame's text (our
+ *     WsClient reads into one reused buffer and decodes each frame as it arrives); parsing, validation and the
+ *     whole pipeline run from a drain scheduled with setImmediate, so a burst is taken off the socket at once and
+ *     the server's buffer never fills because of downstream work.
  *   - The option-quote limit (1,000 contracts per connection) is enforced BEFORE sending: a subscribe that would
  *     exceed it throws `SubscriptionLimitError` and sends nothing.
  *
  * Time: this is a source. It reads the wall clock (`now`) for `tsRecv`, lag and timers; events keep exchange `ts`.
  * The API key is only ever put in the auth frame; it never appears in a log field or error message.
  */
-import WebSocket from 'ws';
 import type { MarketEvent } from '../../domain/events.js';
 import type { FeedCluster } from '../../operators/risk/riskEvents.js';
 import { Backoff } from './backoff.js';
+import { WS_OPEN, WsClient } from './wsClient.js';
 import { authFrame, FrameBatch, WireCache, newWireStats, parseFrame, subscriptionFrame, type StatusEvent, type WireStats } from './polygonWire.js';
 
 export type FeedStateName = 'LIVE' | 'STALE' | 'RECOVERING';
@@ -103,7 +104,7 @@ export class PolygonSocket {
   readonly cluster: FeedCluster;
   readonly stats: SocketStats;
   private readonly topics = new Set<string>();
-  private ws: WebSocket | null = null;
+  private ws: WsClient | null = null;
   private authed = false;
   private authedAt = 0;
   private lastFrameAt = 0;
@@ -120,7 +121,7 @@ export class PolygonSocket {
   private pingTimer: NodeJS.Timeout | null = null;
   // The inbox as parallel arrays (no object per frame on the hot path), filled up to inboxN and reused: their
   // backing stores are kept across drains (`length = 0` would drop them, and every drain would allocate anew).
-  private readonly inboxData: (WebSocket.RawData | null)[] = [];
+  private readonly inboxData: (string | null)[] = [];
   private readonly inboxWall: number[] = [];
   private readonly inboxPerf: number[] = [];
   private inboxN = 0;
@@ -222,7 +223,7 @@ export class PolygonSocket {
 
   private send(action: 'subscribe' | 'unsubscribe', topics: readonly string[]): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || ws.readyState !== WS_OPEN) return;
     for (let i = 0; i < topics.length; i += 500) ws.send(subscriptionFrame(action, topics.slice(i, i + 500)));
     this.log('debug', `polygon ${action}`, { cluster: this.cluster, topics: topics.length, tracked: this.topics.size });
   }
@@ -241,7 +242,7 @@ export class PolygonSocket {
     if (this.stopped || this.fatal) return;
     this.stats.connects++;
     if (this.everAuthed) this.setState('RECOVERING', 'reconnecting');
-    const ws = new WebSocket(this.url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024, handshakeTimeout: this.o.authTimeoutMs });
+    const ws = new WsClient(this.url, { maxPayload: 64 * 1024 * 1024, handshakeTimeoutMs: this.o.authTimeoutMs });
     this.ws = ws;
     this.authed = false;
     this.lastFrameAt = this.now();
@@ -265,13 +266,13 @@ export class PolygonSocket {
         ws.terminate();
       }, this.o.authTimeoutMs);
       this.pingTimer = setInterval(() => {
-        if (ws.readyState === WebSocket.OPEN) ws.ping();
+        if (ws.readyState === WS_OPEN) ws.ping();
       }, this.o.pingIntervalMs);
     });
     ws.on('error', (err) => {
       this.log('warn', 'polygon socket error', { cluster: this.cluster, error: err.message });
     });
-    ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
+    ws.on('close', (code, reason) => this.onClose(ws, code, reason));
   }
 
   private readonly drain = (): void => {
@@ -286,13 +287,11 @@ export class PolygonSocket {
     let k = 0;
     for (; k < this.inboxN; k++) {
       if (this.stopped || this.fatal) break;
-      const data = datas[k]!;
+      const text = datas[k]!;
       datas[k] = null;
       const wall = walls[k]!;
       const perf = perfs[k]!;
       this.lastFrameAt = wall;
-      // ws hands text frames over as a Buffer: decode it in place (Buffer.from(buffer) would copy it first).
-      const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
       batch.clear();
       const statuses = parseFrame(text, this.cluster, wall, batch, stats, this.wireCache);
       if (statuses) for (const s of statuses) this.onStatus(s);
@@ -374,7 +373,7 @@ export class PolygonSocket {
     if (!ws) return;
     ws.removeAllListeners();
     ws.on('error', () => {});
-    if (graceful && ws.readyState === WebSocket.OPEN) ws.close(1000, 'client stop');
+    if (graceful && ws.readyState === WS_OPEN) ws.close(1000, 'client stop');
     else ws.terminate();
   }
 
@@ -385,7 +384,7 @@ export class PolygonSocket {
     this.reconnectTimer = this.authTimer = this.pingTimer = null;
   }
 
-  private onClose(ws: WebSocket, code: number, reason: string): void {
+  private onClose(ws: WsClient, code: number, reason: string): void {
     if (ws !== this.ws) return;
     // Frames already received are still processed (the drain is scheduled) before the reconnect.
     this.ws = null;
@@ -408,7 +407,7 @@ export class PolygonSocket {
 
   private check(): void {
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || ws.readyState !== WS_OPEN) return;
     const now = this.now();
     if (now - this.lastFrameAt > this.o.pongTimeoutMs) {
       this.stats.deadConnections++;
