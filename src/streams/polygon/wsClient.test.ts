@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import net from 'node:net';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { WS_CLOSED, WS_OPEN, WsClient } from './wsClient.js';
@@ -126,6 +128,49 @@ describe('WsClient against a ws server', () => {
     await r.opened;
     c.terminate();
     expect((await r.closed)[0]).toBe(1006);
+  });
+});
+
+describe('WsClient over TLS (wss://, as Polygon is reached)', () => {
+  // Self-signed localhost certificate, test-only (fixtures/tls/README.md).
+  const cert = readFileSync('fixtures/tls/localhost.cert.pem');
+  const key = readFileSync('fixtures/tls/localhost.key.pem');
+
+  async function wssServer(onConn: (s: ServerSocket) => void): Promise<number> {
+    const https = createHttpsServer({ cert, key });
+    const wss = new WebSocketServer({ server: https });
+    wss.on('connection', onConn);
+    await new Promise<void>((r) => https.listen(0, '127.0.0.1', () => r()));
+    closers.push(() => new Promise<void>((r) => {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+      https.close(() => r());
+    }));
+    return (https.address() as net.AddressInfo).port;
+  }
+
+  it('reads frames through TLS with the reused read buffer, checking the certificate against the given CA and host name', async () => {
+    const port = await wssServer((s) => {
+      s.send('y'.repeat(100_000));
+      s.send('[{"ev":"status","status":"connected"}]');
+      s.on('message', (d) => s.send(`echo ${d.toString()}`));
+    });
+    const c = new WsClient(`wss://localhost:${port}/options`, { ca: cert });
+    const r = collect(c);
+    await r.opened;
+    c.send('hello');
+    await until(() => r.messages.length === 3);
+    expect(r.messages).toEqual(['y'.repeat(100_000), '[{"ev":"status","status":"connected"}]', 'echo hello']);
+    c.close();
+    expect((await r.closed)[0]).toBe(1000);
+  });
+
+  it('an untrusted certificate is refused (no silent downgrade)', async () => {
+    const port = await wssServer(() => {});
+    const r = collect(new WsClient(`wss://localhost:${port}/`));
+    expect((await r.closed)[0]).toBe(1006);
+    expect(r.errors.join()).toMatch(/self[- ]signed|certificate/i);
+    expect(r.messages).toEqual([]);
   });
 });
 

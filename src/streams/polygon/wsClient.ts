@@ -45,6 +45,8 @@ export interface WsClientOptions {
   readonly maxPayload?: number;
   /** Connect + opening handshake must finish within this, else `error` and `close`. */
   readonly handshakeTimeoutMs?: number;
+  /** wss: certificate authorities to trust instead of the system's (a private deployment, or a test server). */
+  readonly ca?: string | Buffer;
 }
 
 export interface WsClientEvents {
@@ -101,7 +103,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
     const port = u.port ? Number(u.port) : secure ? 443 : 80;
     const onread = { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: (n: number, buf: Buffer): boolean => this.onRead(buf, n) };
     // tls.connect takes `onread` like net.connect (Node ≥ 13); @types/node does not declare it.
-    const tlsOpts = { host, port, onread, ...(net.isIP(host) ? {} : { servername: host }) } as tls.ConnectionOptions;
+    const tlsOpts = { host, port, onread, ...(net.isIP(host) ? {} : { servername: host }), ...(opts.ca !== undefined ? { ca: opts.ca } : {}) } as tls.ConnectionOptions;
     this.socket = secure ? tls.connect(tlsOpts) : net.connect({ host, port, onread });
     this.socket.setNoDelay(true);
     this.socket.once(secure ? 'secureConnect' : 'connect', () => {
