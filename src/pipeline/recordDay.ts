@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Config } from '../domain/configSchema.js';
 import type { DataFileRecord, DayRecord } from '../sinks/reports/dayRecord.js';
-import { hashFile } from '../sinks/reports/hashFile.js';
+import { hashFile } from '../streams/replay/hashFile.js';
 import { RunRecorder } from '../sinks/reports/runRecorder.js';
 import { writeParquetTables } from '../sinks/storage/writeParquetTables.js';
 import { replayDay, type ReplayDayResult } from './replayDay.js';
@@ -49,7 +49,8 @@ export async function recordDay(config: Config, date: string, o: RecordDayOption
     : [];
   const parquetSeconds = (performance.now() - t0) / 1000;
   const files = await Promise.all(
-    result.meta.files.map(async (f) => ({ dataset: f.dataset, path: f.path, bytes: f.bytes, sha256: await hashFile(f.path) })),
+    // The catalog build hashed the raw files (its key pins their path, size and mtime); older catalogs: hash now.
+    result.meta.files.map(async (f) => ({ dataset: f.dataset, path: f.path, bytes: f.bytes, sha256: f.sha256 ?? (await hashFile(f.path)) })),
   );
   o.onProgress?.('done', 1);
   return { record, result, files, parquetFiles, parquetSeconds };

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lastValueFrom, toArray } from 'rxjs';
@@ -114,6 +115,24 @@ describe('buildCatalog on a clean day', () => {
     const c = await buildCatalog(request(root));
     expect(c.built).toBe(true);
     expect(c.meta.key).not.toBe(a.meta.key);
+  });
+
+  it('records the sha256 of each raw file in the catalog meta (the run manifest reads it instead of re-hashing), fresh after a change', async () => {
+    const root = tmp();
+    writeDay(join(root, 'data'));
+    const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    const a = await buildCatalog(request(root));
+    expect(a.meta.files.length).toBeGreaterThan(3);
+    for (const f of a.meta.files) expect(f.sha256).toBe(sha(f.path));
+    // Reused: the stored hashes come back without reading the files.
+    expect((await buildCatalog(request(root))).meta.files).toEqual(a.meta.files);
+    const rows = goodDayRows();
+    rows.indexValues.pop();
+    writeFlatFile(join(root, 'data'), 'indexValues', DAY, rows.indexValues);
+    const c = await buildCatalog(request(root));
+    const iv = c.meta.files.find((f) => f.dataset === 'indexValues')!;
+    expect(iv.sha256).toBe(sha(iv.path));
+    expect(iv.sha256).not.toBe(a.meta.files.find((f) => f.dataset === 'indexValues')!.sha256);
   });
 });
 

@@ -30,6 +30,7 @@ import { UNDERLYING_INFO, type Underlying } from '../../domain/instruments.js';
 import { addDays, nyTimeToMs, msToNs } from '../../domain/time.js';
 import { DATASETS, datasetPath, type DatasetId } from './flatFiles.js';
 import { readGzipHeader, verifyGzip, type GzipCheck } from './gzipFile.js';
+import { hashFile } from './hashFile.js';
 import type { DataQualityReport, DropCount, MalformedRow } from './DataQualityReport.js';
 import { ReplayRefused } from './ReplayRefused.js';
 
@@ -65,6 +66,11 @@ export interface CatalogFile {
   readonly path: string;
   readonly bytes: number;
   readonly mtimeMs: number;
+  /**
+   * sha256 of the raw file, taken while the catalog is built (the catalog key already pins path, size and mtime),
+   * so a replay's manifest does not re-read gigabytes of flat files every run. Absent in catalogs built before.
+   */
+  readonly sha256?: string;
 }
 
 export interface CatalogMeta {
@@ -206,6 +212,9 @@ export async function buildCatalog(req: CatalogRequest): Promise<Catalog> {
         }
       }
     };
+    // Raw-file hashes for the run manifest, read alongside the ingest (streamed; flat files run to gigabytes).
+    const hashes = Promise.all(files.map((f) => hashFile(f.path)));
+    hashes.catch(() => {}); // awaited below; an ingest failure must not leave an unhandled rejection
     const ingest = new Ingest(conn, req, plan);
     let meta: CatalogMeta;
     try {
@@ -214,6 +223,8 @@ export async function buildCatalog(req: CatalogRequest): Promise<Catalog> {
       await checkGzip();
       throw e;
     }
+    const sha = await hashes;
+    meta = { ...meta, files: meta.files.map((f, i) => ({ ...f, sha256: sha[i]! })) };
     renameSync(tmpParquet, parquet);
     const metaTmp = `${metaPath}.tmp-${process.pid}`;
     writeFileSync(metaTmp, JSON.stringify(meta, null, 1));
