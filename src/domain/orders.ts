@@ -127,3 +127,24 @@ export interface ExecutionReport {
 }
 
 export type DecisionEvent = SignalIntent | GateDecision | OrderIntent | OrderDenied | TradingStateChanged | ExecutionReport;
+
+/**
+ * Exit orders sent outside a bracket (a flatten, a time stop, a replaced stop) are identified — order id at the
+ * simulated broker, tag at Tradier — as `<bracketId>-x<N>`, N counting from 1 per bracket.
+ */
+export function exitOrderId(bracketId: string, n: number): string {
+  return `${bracketId}-x${n}`;
+}
+
+const EXIT_ID = /^(.+)-x(\d+)$/;
+
+/** The bracket and exit number of an exit order id or tag; null when it is not one. */
+export function parseExitOrderId(id: string): { readonly bracketId: string; readonly n: number } | null {
+  const m = EXIT_ID.exec(id);
+  return m ? { bracketId: m[1]!, n: Number(m[2]) } : null;
+}
+
+/** The bracket an order id belongs to: an exit's bracket, else the id itself. */
+export function bracketIdOf(orderId: string): string {
+  return parseExitOrderId(orderId)?.bracketId ?? orderId;
+}

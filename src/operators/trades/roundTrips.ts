@@ -12,7 +12,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { ROOT_INFO, isOptionRoot, tryParseOcc, MULTIPLIER, type Underlying } from '../../domain/instruments.js';
-import type { ExecutionReport, OrderIntent } from '../../domain/orders.js';
+import { bracketIdOf, type ExecutionReport, type OrderIntent } from '../../domain/orders.js';
 import type { TradeClosed } from '../signals/signalEvents.js';
 
 interface Book {
@@ -24,12 +24,6 @@ interface Book {
   cash: number;
   fees: number;
   closed: boolean;
-}
-
-/** Bracket id of a report: exits sent outside the bracket carry `<intentId>-xN`. */
-function bracketOf(orderId: string): string {
-  const m = /^(.*)-x\d+$/.exec(orderId);
-  return m ? m[1]! : orderId;
 }
 
 export function roundTrips(): OperatorFunction<OrderIntent | ExecutionReport, TradeClosed> {
@@ -53,7 +47,7 @@ export function roundTrips(): OperatorFunction<OrderIntent | ExecutionReport, Tr
             b.signalId = ev.signalId;
             return;
           }
-          const b = bookOf(bracketOf(ev.orderId));
+          const b = bookOf(bracketIdOf(ev.orderId)) /* exits outside the bracket: `<intentId>-xN` */;
           b.fees += ev.fees;
           if (ev.fillQuantity > 0) {
             if (ev.leg === 'entry') {

@@ -47,7 +47,7 @@
  */
 import type { MarketEvent, OptionQuote } from '../../domain/events.js';
 import { ROOT_INFO, parseOcc, roundToTick, tickSize, type OptionContract, type OptionRoot, type Underlying } from '../../domain/instruments.js';
-import type { ExecutionReport, OrderIntent, OrderStatus } from '../../domain/orders.js';
+import { exitOrderId, parseExitOrderId, type ExecutionReport, type OrderIntent, type OrderStatus } from '../../domain/orders.js';
 import { bsGreeks } from '../../quant/options/blackScholes.js';
 import { impliedVol } from '../../quant/options/impliedVol.js';
 import { yearFraction } from '../../quant/options/yearFraction.js';
@@ -208,7 +208,7 @@ export class OrderManager {
       b.exits.push(exit);
       this.exitByTag.set(exit.tag, exit);
       b.exitQty += leg.execQuantity;
-      b.exitSeq = Math.max(b.exitSeq, Number(/-x(\d+)$/.exec(exit.tag)?.[1] ?? 0));
+      b.exitSeq = Math.max(b.exitSeq, parseExitOrderId(exit.tag)?.n ?? 0);
     }
     this.brackets.set(b.id, b);
     this.active.set(a.intent.underlying, b);
@@ -709,7 +709,7 @@ export class OrderManager {
   private sendExit(b: Bracket, qty: number): void {
     const q = this.freshQuote(b.intent.optionSymbol);
     if (!q) return; // priced on the next fresh quote
-    const tag = `${b.id}-x${++b.exitSeq}`;
+    const tag = exitOrderId(b.id, ++b.exitSeq);
     const exit = this.placeExit(b.id, b.intent.optionSymbol, b.root, qty, this.marketablePrice(b.root, q.bid), tag);
     b.exits.push(exit);
   }

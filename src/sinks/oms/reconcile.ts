@@ -15,7 +15,7 @@
  * the restart itself, and nothing exists to manage.
  * Exits always work: a halt blocks entries only; adopted brackets keep their stops and exits.
  */
-import type { OrderIntent } from '../../domain/orders.js';
+import { parseExitOrderId, type OrderIntent } from '../../domain/orders.js';
 import type { BrokerOrder, BrokerPort, BrokerPosition } from './BrokerPort.js';
 import type { JournalRecord } from './journal.js';
 import type { AdoptedBracket } from './orderManager.js';
@@ -78,7 +78,7 @@ export async function reconcile(args: {
       brackets.set(tag, o);
       continue;
     }
-    const base = /^(.+)-x\d+$/.exec(tag)?.[1];
+    const base = parseExitOrderId(tag)?.bracketId;
     if (base !== undefined && intents.has(base)) {
       exits.set(base, [...(exits.get(base) ?? []), o]);
       continue;

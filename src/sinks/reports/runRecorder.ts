@@ -14,8 +14,8 @@
  * lifecycle, execution reports) by reference — the events are immutable.
  */
 import { sessionFor } from '../../domain/calendar.js';
-import { MULTIPLIER, tryParseOcc } from '../../domain/instruments.js';
-import type { ExecutionReport, OrderIntent, SignalIntent } from '../../domain/orders.js';
+import { isOptionRoot, MULTIPLIER, ROOT_INFO, tryParseOcc } from '../../domain/instruments.js';
+import { bracketIdOf, type ExecutionReport, type OrderIntent, type SignalIntent } from '../../domain/orders.js';
 import type { Features } from '../../operators/features/featuresRecord.js';
 import type { PipelineEvent } from '../../pipeline/buildPipeline.js';
 import { GROUP_ALL, type DayRecord, type FillRow, type TradeRow } from './dayRecord.js';
@@ -72,11 +72,6 @@ export interface RecorderTables {
   readonly order_events: PipelineEvent[];
   readonly executions: ExecutionReport[];
 }
-
-const bracketOf = (orderId: string): string => {
-  const m = /^(.*)-x\d+$/.exec(orderId);
-  return m ? m[1]! : orderId;
-};
 
 export class RunRecorder {
   readonly tables: RecorderTables = {
@@ -260,11 +255,11 @@ export class RunRecorder {
   }
 
   private onReport(e: ExecutionReport): void {
-    const b = this.bracket(bracketOf(e.orderId));
+    const b = this.bracket(bracketIdOf(e.orderId));
     if (b.symbol === '') b.symbol = e.optionSymbol;
     if (b.underlying === 'unknown') {
       const c = tryParseOcc(e.optionSymbol);
-      if (c) b.underlying = c.root === 'SPXW' ? 'SPX' : c.root === 'NDXP' ? 'NDX' : c.root;
+      if (c) b.underlying = isOptionRoot(c.root) ? ROOT_INFO[c.root].underlying : c.root;
     }
     b.fees += e.fees;
     if (e.fillQuantity <= 0) return;
