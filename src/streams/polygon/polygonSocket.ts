@@ -25,12 +25,12 @@
  * The API key is only ever put in the auth frame; it never appears in a log field or error message.
  */
 import type { MarketEvent } from '../../domain/events.js';
-import type { FeedCluster } from '../../operators/risk/riskEvents.js';
+import type { FeedCluster, FeedState } from '../../operators/risk/riskEvents.js';
 import { Backoff } from './backoff.js';
 import { WS_OPEN, WsClient } from './wsClient.js';
 import { authFrame, FrameBatch, WireCache, newWireStats, parseFrame, subscriptionFrame, type StatusEvent, type WireStats } from './polygonWire.js';
 
-export type FeedStateName = 'LIVE' | 'STALE' | 'RECOVERING';
+export type FeedStateName = FeedState['state'];
 export type SocketLog = (level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields?: Readonly<Record<string, unknown>>) => void;
 
 export const MAX_OPTION_CONTRACTS = 1000;
