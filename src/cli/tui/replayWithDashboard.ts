@@ -9,10 +9,8 @@ import type { KillSwitch, TradingControl } from '../../operators/risk/riskEvents
 import { buildPipeline } from '../../pipeline/buildPipeline.js';
 import { replayPorts } from '../../pipeline/environments.js';
 import { openReplay } from '../../streams/replay/openReplay.js';
-import { paced } from './paced.js';
+import { paced, type ReplaySpeed } from './paced.js';
 import { runDashboard, type DashboardExit } from './runDashboard.js';
-
-export type ReplaySpeed = 1 | 10 | 60 | 'max';
 
 export function parseSpeed(s: string | number | undefined): ReplaySpeed {
   const v = s === undefined ? 'max' : String(s);
