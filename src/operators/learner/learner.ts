@@ -41,6 +41,7 @@ import { LogisticRegression } from '../../quant/learning/logisticRegression.js';
 import { applyPlatt } from '../../quant/learning/plattScaling.js';
 import { RegimeClassifier } from '../../quant/signals/regimeClassifier.js';
 import { SessionClock } from '../../quant/signals/sessionClock.js';
+import { rewardRisk } from '../../quant/learning/tripleBarrier.js';
 import type { Features } from '../features/featuresRecord.js';
 import type { RegimeName, SignalsConfig } from '../signals/signalsConfig.js';
 import { MinuteChangeDetector } from '../../quant/learning/minuteChangeDetector.js';
@@ -140,9 +141,7 @@ export function learner(config: LearnerConfig, deps: LearnerDeps): OperatorFunct
             continue;
           }
           if (item.pWin !== null) {
-            const i = item.intent;
-            const risk = Math.abs(i.refPrice - i.underlyingStop);
-            const rr = risk > 0 ? Math.abs(i.underlyingTarget - i.refPrice) / risk : 1;
+            const rr = rewardRisk(item.intent) ?? 1;
             const thr = config.filter.threshold === 'breakeven' ? 1 / (1 + rr) : config.filter.threshold;
             if (item.pWin < thr) {
               item.deny = 'meta-label';

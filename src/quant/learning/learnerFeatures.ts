@@ -15,6 +15,7 @@
 import type { SignalIntent } from '../../domain/orders.js';
 import type { Features } from '../../operators/features/featuresRecord.js';
 import { PLAYBOOK_NAMES, REGIME_NAMES, type RegimeName } from '../../operators/signals/signalsConfig.js';
+import { rewardRisk } from './tripleBarrier.js';
 
 export interface SignalContext {
   readonly regime: RegimeName;
@@ -78,7 +79,7 @@ export function metaVector(c: SignalContext, intent: IntentLevels): number[] {
   x.push(
     dir,
     clamp(intent.strength, 0, 1),
-    risk > 0 ? clamp(Math.abs(intent.underlyingTarget - intent.refPrice) / risk, 0, 20) : 0,
+    clamp(rewardRisk(intent) ?? 0, 0, 20),
     f.atr !== null && f.atr > 0 ? clamp(risk / f.atr, 0, 20) : 0,
     f.vwap !== null && f.vwapSigma !== null && f.vwapSigma > 0 ? clamp((dir * (f.price - f.vwap)) / f.vwapSigma, -5, 5) : 0,
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tripleBarrier, type PricePoint } from './tripleBarrier.js';
+import { rewardRisk, tripleBarrier, type PricePoint } from './tripleBarrier.js';
 
 const intent = { ts: 1000, direction: 'calls' as const, refPrice: 100, underlyingStop: 99, underlyingTarget: 102, timeStop: 10_000 };
 const path = (...prices: number[]): PricePoint[] => prices.map((price, i) => ({ ts: 1000 + i * 1000, price }));
@@ -18,5 +18,15 @@ describe('tripleBarrier', () => {
     expect(tripleBarrier(put, path(100, 101.2)).r).toBe(-1);
     expect(tripleBarrier(intent, []).outcome).toBe('time');
     expect(() => tripleBarrier({ ...intent, underlyingStop: 100 }, [])).toThrow(/stop equals/);
+  });
+});
+
+describe('rewardRisk', () => {
+  it.each([
+    [{ refPrice: 100, underlyingStop: 99, underlyingTarget: 102 }, 2],
+    [{ refPrice: 100, underlyingStop: 101, underlyingTarget: 98.5 }, 1.5],
+    [{ refPrice: 100, underlyingStop: 100, underlyingTarget: 102 }, null],
+  ])('%j → %s', (levels, rr) => {
+    expect(rewardRisk(levels)).toBe(rr);
   });
 });

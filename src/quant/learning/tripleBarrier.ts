@@ -25,6 +25,12 @@ export interface BarrierLabel {
 
 type Levels = Pick<SignalIntent, 'ts' | 'direction' | 'refPrice' | 'underlyingStop' | 'underlyingTarget' | 'timeStop'>;
 
+/** A signal's planned reward/risk on the underlying, |target − ref| / |ref − stop|; null when the stop is at ref. */
+export function rewardRisk(i: Pick<SignalIntent, 'refPrice' | 'underlyingStop' | 'underlyingTarget'>): number | null {
+  const risk = Math.abs(i.refPrice - i.underlyingStop);
+  return risk > 0 ? Math.abs(i.underlyingTarget - i.refPrice) / risk : null;
+}
+
 /** First index with ts > t (binary search). */
 export function firstAfter(path: readonly PricePoint[], t: number): number {
   let lo = 0;
@@ -41,7 +47,7 @@ export function tripleBarrier(intent: Levels, path: readonly PricePoint[]): Barr
   const dir = intent.direction === 'calls' ? 1 : -1;
   const risk = Math.abs(intent.refPrice - intent.underlyingStop);
   if (!(risk > 0)) throw new Error(`tripleBarrier: stop equals the reference price (${intent.refPrice})`);
-  const reward = Math.abs(intent.underlyingTarget - intent.refPrice) / risk;
+  const reward = rewardRisk(intent)!;
   let lastPrice = intent.refPrice;
   let lastTs = intent.ts;
   for (let i = firstAfter(path, intent.ts); i < path.length; i++) {
