@@ -100,3 +100,25 @@ export interface DayRecord {
 }
 
 export const GROUP_ALL = 'all';
+
+/** A day's 1-minute equity for `group`: its recorded curve, or flat zero over the session when it did not trade. */
+export function dayEquity(d: DayRecord, group: string): readonly number[] {
+  return d.equity[group] ?? new Array<number>(Math.round((d.close - d.open) / 60_000) + 1).fill(0);
+}
+
+/**
+ * The days' 1-minute equity curves for `group` chained into one (each day starts where the previous ended), and
+ * the index where each day starts in it.
+ */
+export function chainedEquity(days: readonly DayRecord[], group: string): { readonly curve: number[]; readonly dayStarts: number[] } {
+  const curve: number[] = [];
+  const dayStarts: number[] = [];
+  let base = 0;
+  for (const d of days) {
+    const e = dayEquity(d, group);
+    dayStarts.push(curve.length);
+    for (const x of e) curve.push(base + x);
+    base += e[e.length - 1] ?? 0;
+  }
+  return { curve, dayStarts };
+}

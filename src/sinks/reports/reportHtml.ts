@@ -7,8 +7,7 @@
  */
 import { toNy } from '../../domain/time.js';
 import { fixed } from './csv.js';
-import type { DayRecord } from './dayRecord.js';
-import { GROUP_ALL } from './dayRecord.js';
+import { chainedEquity, GROUP_ALL, type DayRecord } from './dayRecord.js';
 import { etClock } from './etClock.js';
 import { fillQuality } from './fillQuality.js';
 import type { SummaryRow } from './summaryRows.js';
@@ -29,15 +28,8 @@ export interface ReportInput {
 }
 
 export function reportHtml(r: ReportInput): string {
-  const curve: number[] = [];
-  const xLabels: [number, string][] = [];
-  let base = 0;
-  for (const d of r.days) {
-    const e = d.equity[GROUP_ALL] ?? new Array<number>(Math.round((d.close - d.open) / 60_000) + 1).fill(0);
-    xLabels.push([curve.length, d.date]);
-    for (const x of e) curve.push(base + x);
-    base += e[e.length - 1] ?? 0;
-  }
+  const { curve, dayStarts } = chainedEquity(r.days, GROUP_ALL);
+  const xLabels: [number, string][] = r.days.map((d, i) => [dayStarts[i]!, d.date]);
   let peak = -Infinity;
   const dd = curve.map((e) => ((peak = Math.max(peak, e)), e - peak));
   const trades = r.days.flatMap((d) => d.trades);

@@ -4,7 +4,7 @@
  * starts where the previous ended) so drawdown, Sharpe and Sortino cover the whole range; a group that did not
  * trade on a day is flat that day.
  */
-import { GROUP_ALL, type DayRecord, type TradeRow } from './dayRecord.js';
+import { chainedEquity, dayEquity, GROUP_ALL, type DayRecord, type TradeRow } from './dayRecord.js';
 import { fixed, toCsv } from './csv.js';
 import { groupMetrics, type GroupMetrics } from './metrics/groupMetrics.js';
 import { sortGroups } from './runRecorder.js';
@@ -17,8 +17,6 @@ export interface SummaryRow extends GroupMetrics {
   /** `all` or the playbook / underlying name. */
   readonly key: string;
 }
-
-const flat = (d: DayRecord) => new Array<number>(Math.round((d.close - d.open) / 60_000) + 1).fill(0);
 
 function inGroup(g: string): (t: TradeRow) => boolean {
   if (g === GROUP_ALL) return () => true;
@@ -44,18 +42,12 @@ export function summaryRows(days: readonly DayRecord[]): SummaryRow[] {
     const groups = sortGroups([...new Set([GROUP_ALL, ...Object.keys(d.equity)])]);
     for (const g of groups) {
       allGroups.add(g);
-      out.push(row(d.date, g, groupMetrics(d.trades.filter(inGroup(g)), d.equity[g] ?? flat(d), d.exposureMs[g] ?? 0)));
+      out.push(row(d.date, g, groupMetrics(d.trades.filter(inGroup(g)), dayEquity(d, g), d.exposureMs[g] ?? 0)));
     }
   }
   const trades = days.flatMap((d) => d.trades);
   for (const g of sortGroups([...allGroups])) {
-    const curve: number[] = [];
-    let base = 0;
-    for (const d of days) {
-      const e = d.equity[g] ?? flat(d);
-      for (const x of e) curve.push(base + x);
-      base += e[e.length - 1] ?? 0;
-    }
+    const { curve } = chainedEquity(days, g);
     const exposure = days.reduce((s, d) => s + (d.exposureMs[g] ?? 0), 0);
     out.push(row('total', g, groupMetrics(trades.filter(inGroup(g)), curve, exposure)));
   }
