@@ -11,7 +11,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Config } from '../../domain/configSchema.js';
-import { canonical, parseLearnerModel, sealModel, type LearnerModel, type LearnerModelBody } from '../../quant/learning/learnerModel.js';
+import { sortKeysDeep } from '../../domain/canonicalJson.js';
+import { parseLearnerModel, sealModel, type LearnerModel, type LearnerModelBody } from '../../quant/learning/learnerModel.js';
 
 const FILE_RE = /^learner-v(\d+)-([0-9a-f]{8})\.json$/;
 
@@ -73,7 +74,7 @@ export function loadedModelInfo(config: Pick<Config, 'paths'> & { learner: { mod
 }
 
 export function serialiseModel(model: LearnerModel): string {
-  return JSON.stringify(canonical(model), null, 1) + '\n';
+  return JSON.stringify(sortKeysDeep(model), null, 1) + '\n';
 }
 
 /**

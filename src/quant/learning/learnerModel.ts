@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { LinUcbState } from './linUcb.js';
 import type { LogisticState } from './logisticRegression.js';
 import type { PlattState } from './plattScaling.js';
+import { stableStringify } from '../../domain/canonicalJson.js';
 
 export const LEARNER_MODEL_FORMAT = 'dreambot-learner/1';
 
@@ -70,19 +71,9 @@ export interface LearnerModel extends LearnerModelBody {
   readonly hash: string;
 }
 
-/** Deep copy with object keys sorted: the same content always serialises to the same bytes. */
-export function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v !== null && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).sort()) o[k] = canonical((v as Record<string, unknown>)[k]);
-    return o;
-  }
-  return v;
-}
-
+/** sha256 of the body's canonical JSON (keys sorted): the same content always hashes alike. */
 export function hashModelBody(body: LearnerModelBody): string {
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('hex');
+  return createHash('sha256').update(stableStringify(body)).digest('hex');
 }
 
 export function sealModel(body: LearnerModelBody): LearnerModel {

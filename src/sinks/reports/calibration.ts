@@ -13,7 +13,7 @@ import { brierScore as brierOf, reliabilityBins as reliabilityOf } from '../../q
 import { createHash } from 'node:crypto';
 import type { Config } from '../../domain/configSchema.js';
 import type { DayRecord } from './dayRecord.js';
-import { stableStringify } from './stableStringify.js';
+import { stableStringify } from '../../domain/canonicalJson.js';
 
 export interface ReliabilityBin {
   readonly lo: number;
