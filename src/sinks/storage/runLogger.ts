@@ -6,11 +6,12 @@
  *  - by key: any property named like a credential (token, apiKey, api_key, secret, password, authorization,
  *    accessToken, key …) up to four levels deep is replaced by `[REDACTED]` (pino's fast-redact paths);
  *  - by value: the values of credential-like environment variables (…TOKEN, …KEY, …SECRET, …PASSWORD), when set,
- *    are masked wherever they appear in a message or any string field.
+ *    are masked wherever they appear in the written line (message or any field, at any depth), by `redactor`.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { redactor } from '../../domain/env.js';
 
 export const SECRET_KEYS = [
   'token', 'accessToken', 'access_token', 'apiKey', 'api_key', 'apikey', 'secret', 'password', 'authorization',
@@ -38,19 +39,6 @@ export function secretValues(env: NodeJS.ProcessEnv = process.env): string[] {
     .sort((a, b) => b.length - a.length);
 }
 
-function scrub(x: unknown, secrets: readonly string[], depth = 0): unknown {
-  if (typeof x === 'string') {
-    let s = x;
-    for (const v of secrets) if (s.includes(v)) s = s.split(v).join('[REDACTED]');
-    return s;
-  }
-  if (depth > 6 || x === null || typeof x !== 'object') return x;
-  if (Array.isArray(x)) return x.map((y) => scrub(y, secrets, depth + 1));
-  const o: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(x as Record<string, unknown>)) o[k] = scrub(v, secrets, depth + 1);
-  return o;
-}
-
 export interface RunLog {
   readonly logger: Logger;
   readonly path: string;
@@ -62,21 +50,17 @@ export function runLogger(logsDir: string, runId: string, opts: { env?: NodeJS.P
   const path = join(logsDir, `${runId}.log`);
   const dest = pino.destination({ dest: path, sync: true, mkdir: true });
   const secrets = secretValues(opts.env);
+  // By value: each serialised line passes the redactor once (raw, URL-encoded and JSON-escaped forms of every
+  // secret), whatever field or message carried it.
+  const redact = redactor(secrets);
+  const out = secrets.length ? { write: (line: string) => dest.write(redact(line)) } : dest;
   const logger = pino(
     {
       level: opts.level ?? 'info',
       base: { runId },
       redact: { paths: redactPaths(), censor: '[REDACTED]' },
-      formatters: secrets.length ? { log: (o) => scrub(o, secrets) as Record<string, unknown> } : {},
-      hooks: secrets.length
-        ? {
-            logMethod(args, method) {
-              method.apply(this, args.map((a) => scrub(a, secrets)) as Parameters<typeof method>);
-            },
-          }
-        : {},
     },
-    dest,
+    out,
   );
   return {
     logger,
