@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketEvent } from '../../domain/events.js';
-import { dashboardState, hasOpenPositions, initialDashboardState, LOG_LINES, RATE_WINDOW_MS, SIGNAL_ROWS, type DashboardInput } from './dashboardState.js';
+import { dashboardState, hasOpenPositions, initialDashboardState, LOG_LINES, optionMark, RATE_WINDOW_MS, SIGNAL_ROWS, type DashboardInput } from './dashboardState.js';
 import type { DashboardState } from './dashboardTypes.js';
 import { bracket, denied, features, fill, gate, intent, OPTION, ORDER_ID, orderIntent, populatedState, reduceAll, T0 } from './testDashboard.js';
 
@@ -203,5 +203,16 @@ describe('dashboardState: market tallies', () => {
     }
     expect(batched.health.feeds.stocks.rate).toBeCloseTo(60_000 / 5_900, 9);
     expect(one.health.feeds.stocks.rate).toBeCloseTo(51_000 / 5_000, 9);
+  });
+});
+
+describe('optionMark (one rule for quotes and for intents)', () => {
+  it.each([
+    [1.25, 1.75, 1.5],
+    [1.2, 0, 1.2],
+    [0, 1.4, null],
+    [0, 0, null],
+  ])('bid %s ask %s → %s', (bid, ask, mark) => {
+    expect(optionMark(bid, ask)).toBe(mark);
   });
 });

@@ -36,6 +36,11 @@ import { shortOption, shortOrderId } from './format.js';
 import { clusterOf } from './marketTally.js';
 import { isLearnerType, readLearnerEvent } from './readLearnerEvent.js';
 
+/** A long option's mark: the mid of a two-sided quote, the bid when only a bid is shown (what selling would get). */
+export function optionMark(bid: number, ask: number): number | null {
+  return bid > 0 && ask > 0 ? (bid + ask) / 2 : bid > 0 ? bid : null;
+}
+
 export const RATE_WINDOW_MS = 5_000;
 export const LOG_LINES = 50;
 export const SIGNAL_ROWS = 12;
@@ -235,7 +240,7 @@ export function dashboardState(prev: DashboardState, event: DashboardInput | For
         next = { ...s, health: { ...s.health, feeds: { ...feeds, [cluster]: countMessage(feeds[cluster], e.ts, (e as { readonly tsRecv?: number }).tsRecv) } } };
       }
       if (e.type === 'OptionQuote' && s.orders.watched.includes(e.symbol)) {
-        const mark = e.bid > 0 && e.ask > 0 ? (e.bid + e.ask) / 2 : e.bid > 0 ? e.bid : null;
+        const mark = optionMark(e.bid, e.ask);
         const brackets: Record<string, BracketView> = { ...s.orders.brackets };
         for (const id in brackets) if (brackets[id]!.optionSymbol === e.symbol) brackets[id] = { ...brackets[id]!, mark };
         next = { ...next, orders: { ...next.orders, brackets } };
@@ -306,7 +311,7 @@ export function dashboardState(prev: DashboardState, event: DashboardInput | For
         underlyingTarget: e.underlyingTarget,
         underlyingStop: e.underlyingStop,
         timeStop: e.timeStop,
-        mark: e.bidAtDecision > 0 && e.askAtDecision > 0 ? (e.bidAtDecision + e.askAtDecision) / 2 : null,
+        mark: optionMark(e.bidAtDecision, e.askAtDecision),
         fees: early?.fees ?? 0,
         openedTs: e.ts,
       };
