@@ -26,7 +26,7 @@ async function wsServer(onConn: (s: ServerSocket) => void): Promise<string> {
 }
 
 /** A raw TCP server: does the opening handshake, then lets the test write bytes as it likes. */
-async function rawServer(onOpen: (sock: net.Socket) => void, answer?: (key: string) => string): Promise<string> {
+async function rawServer(onOpen: (sock: net.Socket) => void, answer?: (key: string) => string | Buffer): Promise<string> {
   const srv = net.createServer((sock) => {
     sock.setNoDelay(true);
     let req = '';
@@ -222,6 +222,21 @@ describe('WsClient failures end in error + close, never a hang or a throw', () =
 });
 
 describe('WsClient frame parsing', () => {
+  it('frames that arrive in the same read as the 101 answer (a server greeting at once) are not lost', async () => {
+    const greeting = frame(1, Buffer.from('[{"ev":"status","status":"connected"}]'));
+    const url = await rawServer(
+      () => {},
+      // One write: the 101 answer and the first frame together.
+      (accept) => Buffer.concat([Buffer.from(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`), greeting]),
+    );
+    const c = new WsClient(url);
+    const r = collect(c);
+    await until(() => r.messages.length === 1);
+    expect(r.messages).toEqual(['[{"ev":"status","status":"connected"}]']);
+    c.terminate();
+    await r.closed;
+  });
+
   it('property: any split of the byte stream into reads yields the same messages (headers and payloads cut anywhere)', async () => {
     const texts = ['[{"ev":"Q","sym":"SPY","bp":570.1}]', 'é✓'.repeat(50), 'y'.repeat(300), 'z'.repeat(70_000), ''];
     const frames = [
