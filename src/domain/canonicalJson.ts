@@ -7,7 +7,8 @@
 export function sortKeysDeep(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeysDeep);
   if (v !== null && typeof v === 'object') {
-    const o: Record<string, unknown> = {};
+    // Null prototype: a key named like an Object.prototype member ("__proto__", "toString") stays a plain key.
+    const o: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(v).sort()) o[k] = sortKeysDeep((v as Record<string, unknown>)[k]);
     return o;
   }
