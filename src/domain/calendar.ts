@@ -35,6 +35,7 @@
  * UTC offset actually in force that day (DST change weekends included).
  */
 import { addDays, nyTimeToMs, parseIsoDate, weekdayOf } from './time.js';
+import { memoize } from './memo.js';
 
 export interface Session {
   /** YYYY-MM-DD (New York). */
@@ -153,18 +154,11 @@ export function closureReason(date: string): string | null {
   return holidayName(date) ?? SPECIAL_CLOSURES.get(date) ?? null;
 }
 
-// Pure in the date and asked for on the signal/risk path (expiry rules walk several dates per check): memoised.
-const tradingDays = new Map<string, boolean>();
-
-export function isTradingDay(date: string): boolean {
-  let open = tradingDays.get(date);
-  if (open === undefined) {
-    open = closureReason(date) === null;
-    if (tradingDays.size > 20_000) tradingDays.clear();
-    tradingDays.set(date, open);
-  }
-  return open;
-}
+/**
+ * Whether the exchange holds a session on `date`. Pure in the date and asked for on the signal/risk path (expiry
+ * rules walk several dates per check): memoised.
+ */
+export const isTradingDay: (date: string) => boolean = memoize((date) => closureReason(date) === null);
 
 /** Why `date` closes at 13:00 ET, or null when it is a full session or no session at all. */
 export function earlyCloseReason(date: string): string | null {
@@ -177,19 +171,11 @@ export function earlyCloseReason(date: string): string | null {
   return null;
 }
 
-/** Regular (or early-close) session on `date`; null when the exchange is closed. */
-export function sessionFor(date: string): Session | null {
-  // Pure in the date and asked for on hot paths (time to expiry of every priced option): computed once per date.
-  let s = sessions.get(date);
-  if (s === undefined) {
-    s = computeSession(date);
-    if (sessions.size > 20_000) sessions.clear();
-    sessions.set(date, s);
-  }
-  return s;
-}
-
-const sessions = new Map<string, Session | null>();
+/**
+ * Regular (or early-close) session on `date`; null when the exchange is closed. Pure in the date and asked for on
+ * hot paths (time to expiry of every priced option): memoised, and the sessions are frozen.
+ */
+export const sessionFor: (date: string) => Session | null = memoize((date) => computeSession(date));
 
 function computeSession(date: string): Session | null {
   if (!isTradingDay(date)) return null;

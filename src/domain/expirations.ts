@@ -40,6 +40,7 @@
 import { isTradingDay, nextTradingDay, previousTradingDay, sessionFor } from './calendar.js';
 import { ROOT_INFO, UNDERLYING_INFO, type OptionRoot, type Underlying } from './instruments.js';
 import { addDays, parseIsoDate, weekdayOf } from './time.js';
+import { memoize } from './memo.js';
 
 /** Start dates (inclusive, by nominal expiry weekday) of each weekday's weekly/daily series; absent = never. */
 interface WeeklyEras {
@@ -128,19 +129,13 @@ function inEra(nominal: string, from: string | undefined): boolean {
 
 // hasExpiry is pure in (root, date) and runs for every signal's gate check and every order's risk check (a dozen
 // date computations each): memoised per root.
-const expiryMemo = new Map<OptionRoot, Map<string, boolean>>();
+const expiryMemo = new Map<OptionRoot, (date: string) => boolean>();
 
 /** True when a `root` series expires (settles) on `date`. */
 export function hasExpiry(root: OptionRoot, date: string): boolean {
   let memo = expiryMemo.get(root);
-  if (memo === undefined) expiryMemo.set(root, (memo = new Map()));
-  let has = memo.get(date);
-  if (has === undefined) {
-    has = computeHasExpiry(root, date);
-    if (memo.size > 20_000) memo.clear();
-    memo.set(date, has);
-  }
-  return has;
+  if (memo === undefined) expiryMemo.set(root, (memo = memoize((d: string) => computeHasExpiry(root, d))));
+  return memo(date);
 }
 
 function computeHasExpiry(root: OptionRoot, date: string): boolean {

@@ -9,6 +9,7 @@
  * expiry, settled on the opening print); SPXW and NDXP are PM-settled (trade until the close on expiry day); all
  * four are European and cash-settled. SPY and QQQ are American and physically settled.
  */
+import { memoize } from './memo.js';
 
 export type Underlying = 'SPX' | 'NDX' | 'SPY' | 'QQQ';
 export type OptionRoot = 'SPX' | 'SPXW' | 'NDX' | 'NDXP' | 'SPY' | 'QQQ';
@@ -80,20 +81,11 @@ const OCC_BODY = /^([A-Z][A-Z0-9]{0,5})(\d{2})(\d{2})(\d{2})([CP])(\d{8})$/;
 
 /**
  * Parse an option symbol in Polygon (`O:` prefix) or Tradier form, or an OSI symbol with a space-padded root.
- * Throws with the offending symbol when it is not a valid OCC symbol.
+ * Throws with the offending symbol when it is not a valid OCC symbol. Memoised per symbol: a symbol always parses
+ * to the same contract, and the same few hundred symbols are parsed on every quote path (chain, surface, risk,
+ * broker); results are frozen, so sharing them is safe.
  */
-// Parsed contracts by symbol: a symbol always parses to the same contract, and the same few hundred symbols are
-// parsed on every quote path (chain, surface, risk, broker); results are frozen, so sharing them is safe.
-const parsed = new Map<string, OptionContract>();
-
-export function parseOcc(symbol: string): OptionContract {
-  const known = parsed.get(symbol);
-  if (known !== undefined) return known;
-  const c = Object.freeze(parseOccUncached(symbol));
-  if (parsed.size >= 100_000) parsed.clear();
-  parsed.set(symbol, c);
-  return c;
-}
+export const parseOcc: (symbol: string) => OptionContract = memoize((symbol) => Object.freeze(parseOccUncached(symbol)), 100_000);
 
 function parseOccUncached(symbol: string): OptionContract {
   const body = (symbol.startsWith('O:') ? symbol.slice(2) : symbol).replace(/ /g, '');

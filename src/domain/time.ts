@@ -5,6 +5,7 @@
  * conversion splits into whole milliseconds and the nanosecond remainder in BigInt before going to float. The
  * result keeps sub-microsecond precision (a double near 1.7e12 ms resolves ≈0.24 µs).
  */
+import { memoize } from './memo.js';
 
 const NS_PER_MS = 1_000_000n;
 
@@ -96,19 +97,14 @@ function intlOffsetMinutes(ms: number): number {
  * and goes to Intl every time. The result equals toNyIntl for every instant (property-tested).
  */
 const HOUR_MS = 3_600_000;
-const offsetByHour = new Map<number, number | null>();
+const offsetOfHour = memoize((h: number): number | null => {
+  const a = intlOffsetMinutes(h * HOUR_MS);
+  const b = intlOffsetMinutes(h * HOUR_MS + HOUR_MS - 1);
+  return a === b ? a * 60_000 : null;
+}, 50_000);
 
 function cachedOffsetMs(ms: number): number | null {
-  const h = Math.floor(ms / HOUR_MS);
-  let off = offsetByHour.get(h);
-  if (off === undefined) {
-    const a = intlOffsetMinutes(h * HOUR_MS);
-    const b = intlOffsetMinutes(h * HOUR_MS + HOUR_MS - 1);
-    off = a === b ? a * 60_000 : null;
-    if (offsetByHour.size > 50_000) offsetByHour.clear();
-    offsetByHour.set(h, off);
-  }
-  return off;
+  return offsetOfHour(Math.floor(ms / HOUR_MS));
 }
 
 /** Epoch ms → New York wall clock. */

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { Bar, IndexValue, MarketEvent, OptionQuote, OptionTrade, Quote, Trade } from '../../domain/events.js';
 import type { FeedCluster } from '../../operators/risk/riskEvents.js';
 import { conditionTables, type ConditionEntry } from '../replay/conditionTables.js';
+import { memoize } from '../../domain/memo.js';
 
 const num = z.number().finite();
 const int = z.number().int();
@@ -116,14 +117,8 @@ const NONE: ConditionEntry = { codes: Object.freeze([]) as readonly number[], el
 export class WireCache {
   private readonly stock = new Map<string, ConditionEntry>();
   private readonly option = new Map<string, ConditionEntry>();
-  private readonly symbols = new Map<string, string>();
-  symbol(s: string): string {
-    const known = this.symbols.get(s);
-    if (known !== undefined) return known;
-    if (this.symbols.size >= 100_000) this.symbols.clear(); // a bound, far above any subscription set
-    this.symbols.set(s, s);
-    return s;
-  }
+  /** The canonical string for a ticker (the first one seen); bounded far above any subscription set. */
+  readonly symbol: (s: string) => string = memoize((s: string) => s, 100_000);
   conditions(codes: readonly number[] | undefined, kind: 'stock' | 'option'): ConditionEntry {
     if (codes === undefined || codes.length === 0) return NONE;
     const key = codes.join(',');
