@@ -212,8 +212,11 @@ export async function buildCatalog(req: CatalogRequest): Promise<Catalog> {
         }
       }
     };
-    // Raw-file hashes for the run manifest, read alongside the ingest (streamed; flat files run to gigabytes).
-    const hashes = Promise.all(files.map((f) => hashFile(f.path)));
+    // Raw-file hashes for the run manifest, read alongside the ingest: from the gzip check's own read of each
+    // file when it runs (flat files run to gigabytes: read once), else streamed on their own.
+    const hashes = Promise.all(
+      files.map((f, i) => (gzChecks[i] ? gzChecks[i].then(([, c]) => c.sha256 ?? hashFile(f.path)) : hashFile(f.path))),
+    );
     hashes.catch(() => {}); // awaited below; an ingest failure must not leave an unhandled rejection
     const ingest = new Ingest(conn, req, plan);
     let meta: CatalogMeta;

@@ -1,8 +1,11 @@
 /**
  * Gzip checks DuckDB does not do: it reads a truncated .csv.gz as if it simply ended, which would replay a
  * silently shortened day. `verifyGzip` decompresses the whole stream (zlib checks the trailer's CRC and length)
- * and counts lines so the error can say roughly where the file broke. `readGzipHeader` reads only the first line.
+ * and counts lines so the error can say roughly where the file broke; it also takes the sha256 of the raw bytes
+ * on the way (the run manifest's file hash, without reading the file a second time). `readGzipHeader` reads only
+ * the first line.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
@@ -11,6 +14,8 @@ export interface GzipCheck {
   /** Complete lines decompressed before the end or the failure. */
   readonly lines: number;
   readonly error?: string;
+  /** sha256 (hex) of the raw file bytes, when the whole file was read. */
+  readonly sha256?: string;
 }
 
 export function verifyGzip(path: string): Promise<GzipCheck> {
@@ -25,13 +30,15 @@ export function verifyGzip(path: string): Promise<GzipCheck> {
     };
     const src = createReadStream(path, { highWaterMark: 1 << 20 });
     const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    const hash = createHash('sha256');
+    src.on('data', (chunk) => hash.update(chunk as Buffer));
     src.on('error', (e) => done({ ok: false, lines, error: e.message }));
     gunzip.on('error', (e) => done({ ok: false, lines, error: e.message }));
     gunzip.on('data', (buf: Buffer) => {
       let i = -1;
       while ((i = buf.indexOf(10, i + 1)) !== -1) lines++;
     });
-    gunzip.on('end', () => done({ ok: true, lines }));
+    gunzip.on('end', () => done({ ok: true, lines, sha256: hash.digest('hex') }));
     src.pipe(gunzip);
   });
 }
