@@ -88,8 +88,6 @@ type Item =
   | TradeClosed
   | RegimeState;
 
-const isMarket = (x: Item): x is MarketEvent => isMarketEvent(x);
-
 export function buildPipeline(ports: PipelinePorts, config: Config): Observable<PipelineEvent> {
   return new Observable<PipelineEvent>((subscriber) => {
     let model: LearnerModel | null;
@@ -107,7 +105,7 @@ export function buildPipeline(ports: PipelinePorts, config: Config): Observable<
     const isSignalsInput = (x: Item): x is SignalsInput =>
       x.type === 'Features' || x.type === 'OptionQuote' || x.type === 'TradeClosed' || x.type === 'ChangePoint' || x.type === 'Timer';
     const isRiskInput = (x: Item): x is RiskInput =>
-      isMarket(x) ||
+      isMarketEvent(x) ||
       x.type === 'OrderIntent' ||
       x.type === 'ExecutionReport' ||
       x.type === 'FeedState' ||
@@ -116,7 +114,7 @@ export function buildPipeline(ports: PipelinePorts, config: Config): Observable<
       x.type === 'TradingControl' ||
       x.type === 'BrokerPositions';
     const isOmsInput = (x: Item): x is OmsInput =>
-      isMarket(x) || x.type === 'OrderIntent' || x.type === 'CancelAllOrders' || x.type === 'FlattenAll' || x.type === 'FlatVerified';
+      isMarketEvent(x) || x.type === 'OrderIntent' || x.type === 'CancelAllOrders' || x.type === 'FlattenAll' || x.type === 'FlatVerified';
     const isFeatures = (x: Item): x is Features => x.type === 'Features';
     const isLearnerInput = (x: Item): x is LearnerInput =>
       x.type === 'SignalIntent' ||
@@ -138,7 +136,7 @@ export function buildPipeline(ports: PipelinePorts, config: Config): Observable<
 
     const chain: OperatorFunction<Item, Item> = (head) =>
       head.pipe(
-        stage(features(config.features) as OperatorFunction<MarketEvent, Item>, isMarket),
+        stage<Item, MarketEvent, Item>(features(config.features) as OperatorFunction<MarketEvent, Item>, isMarketEvent),
         config.learner.changePoint.enabled
           ? stage(changePoints(config.learner.changePoint) as OperatorFunction<Features, Item>, isFeatures)
           : identity,

@@ -92,7 +92,6 @@ export function initialDashboardState(dataQuality: Readonly<Record<string, numbe
   };
 }
 
-
 const KNOWN = new Set<string>([
   ...MARKET_EVENT_TYPES,
   'Features',

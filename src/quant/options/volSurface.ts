@@ -139,8 +139,7 @@ interface Slice {
   instant: number;
   readonly points: Map<string, Point>;
   version: number;
-  /** Cache of fresh OTM-preferred per-strike points and fit, keyed on (version, tsNow, spot). */
-  /** What the cached points and fit were computed at (version, event time, spot). */
+  /** Cache of fresh OTM-preferred per-strike points and fit, and what it was computed at (version, event time, spot). */
   cacheVersion: number;
   cacheNow: number;
   cacheSpot: number;

@@ -79,7 +79,6 @@ export interface PolygonSocketOptions {
   /** Wall clock, epoch ms (default Date.now). */
   readonly now?: () => number;
   readonly log?: SocketLog;
-  /** Parsed market events of one frame (the array is reused after the call returns). */
   /** The frame's events, in a batch reused for the next frame: read them during the call, keep no reference. */
   readonly onEvents: (events: FrameBatch, recvWallMs: number, recvPerfMs: number) => void;
   readonly onFeedState: (state: FeedStateName, reason: string) => void;
