@@ -144,6 +144,10 @@ async function client(): Promise<void> {
   const ready = (await next()) as { wsUrl: string; restUrl: string };
   const root = mkdtempSync(join(tmpdir(), 'dreambot-latency-'));
   const env = { env: { POLYGON_API_KEY: TEST_KEY, POLYGON_WS_URL: ready.wsUrl, POLYGON_REST_URL: ready.restUrl }, envFile: null };
+  type LiveOptions = Parameters<typeof runLive>[0];
+  /** A paper session against the fake server: no heartbeats, no idle timeout, logs discarded. */
+  const paperSession = (config: LiveOptions['config'], signal: AbortSignal, strikesEachSide: number, hooks: Partial<NonNullable<LiveOptions['feed']>>, onEvent: NonNullable<LiveOptions['onEvent']>) =>
+    runLive({ config, mode: 'paper', env, logWrite: () => {}, signal, feed: { heartbeatMs: 0, roller: { strikesEachSide }, socket: { inSession: () => false }, ...hooks }, onEvent });
   try {
     // ---------------- phase 1: per-frame latency over the fixture day
     // A live process starts before the open, so its first minutes of data find the code compiled (JIT) and the
@@ -159,44 +163,33 @@ async function client(): Promise<void> {
       const intentLat: number[] = [];
       let intentInFrame = false;
       let framePerf = 0;
-      // received → the moment the pipeline hands out a SignalIntent / an (approved) OrderIntent.
+      // received → the moment the pipeline hands out a frame's first SignalIntent / each (approved) OrderIntent.
       const toSignal: number[] = [];
       const toOrder: number[] = [];
       const ac = new AbortController();
-      const run = runLive({
-        // The fixture's option quotes are a minute apart: accept them that old, as the paper-session test does, so
-        // entries pass risk and the order path (OrderIntent → OMS → SimBroker) is timed too.
-        config: liveTestConfig(join(root, label), 'fixtures/data', undefined, { optionMaxAgeMs: FIXTURE_OPTION_MAX_AGE_MS }),
-        mode: 'paper',
-        env,
-        logWrite: () => {},
-        signal: ac.signal,
-        feed: {
-          heartbeatMs: 0,
-          roller: { strikesEachSide: 8 },
-          socket: { inSession: () => false },
-          onFrameStart: (perf) => {
-            framePerf = perf;
-            startPerf = performance.now();
-            intentInFrame = false;
-          },
-          onFrameDone: (perf) => {
-            const end = performance.now();
-            const d = end - perf;
-            if (nFrames < frameLat.length) {
-              serviceLat[nFrames] = end - startPerf;
-              frameLat[nFrames++] = d;
-            }
-            if (intentInFrame) intentLat.push(d);
-          },
+      // The fixture's option quotes are a minute apart: accept them that old, as the paper-session test does, so
+      // entries pass risk and the order path (OrderIntent → OMS → SimBroker) is timed too.
+      const config = liveTestConfig(join(root, label), 'fixtures/data', undefined, { optionMaxAgeMs: FIXTURE_OPTION_MAX_AGE_MS });
+      const hooks = {
+        onFrameStart: (perf: number) => {
+          framePerf = perf;
+          startPerf = performance.now();
+          intentInFrame = false;
         },
-        onEvent: (e) => {
-          if (e.type === 'SignalIntent' || e.type === 'OrderIntent') {
-            if (!intentInFrame) (e.type === 'SignalIntent' ? toSignal : toOrder).push(performance.now() - framePerf);
-            else if (e.type === 'OrderIntent') toOrder.push(performance.now() - framePerf);
-            intentInFrame = true;
+        onFrameDone: (perf: number) => {
+          const end = performance.now();
+          const d = end - perf;
+          if (nFrames < frameLat.length) {
+            serviceLat[nFrames] = end - startPerf;
+            frameLat[nFrames++] = d;
           }
+          if (intentInFrame) intentLat.push(d);
         },
+      };
+      const run = paperSession(config, ac.signal, 8, hooks, (e) => {
+        if (e.type === 'SignalIntent' && !intentInFrame) toSignal.push(performance.now() - framePerf);
+        if (e.type === 'OrderIntent') toOrder.push(performance.now() - framePerf);
+        if (e.type === 'SignalIntent' || e.type === 'OrderIntent') intentInFrame = true;
       });
       child.send({ cmd: 'fixture', framesPerMs, ...(limit !== undefined ? { limit } : {}) } satisfies Msg);
       const r = (await next()) as { sent: number };
@@ -230,31 +223,19 @@ async function client(): Promise<void> {
       const ac2 = new AbortController();
       const frameLat2 = new Float64Array(2_000_000);
       let n2 = 0;
-      const run2 = runLive({
-        config: liveTestConfig(join(root, phase), 'fixtures/data', ['SPY', 'SPX']),
-        mode: 'paper',
-        env,
-        logWrite: () => {},
-        signal: ac2.signal,
-        feed: {
-          heartbeatMs: 0,
-          roller: { strikesEachSide: 10 },
-          socket: { inSession: () => false },
-          onFrameDone: (perf) => {
-            if (n2 < frameLat2.length) frameLat2[n2++] = performance.now() - perf;
-          },
-        },
-        onEvent: (e) => {
-          if (e.type !== 'Quote' && e.type !== 'OptionQuote' && e.type !== 'IndexValue') return;
-          const now = Date.now();
-          t0 ??= now;
-          received++;
-          if ((received & 7) !== 0) return;
-          const sec = Math.floor((now - t0) / 1000);
-          let b = buckets.get(sec);
-          if (!b) buckets.set(sec, (b = []));
-          b.push(now - e.ts);
-        },
+      const onFrameDone = (perf: number) => {
+        if (n2 < frameLat2.length) frameLat2[n2++] = performance.now() - perf;
+      };
+      const run2 = paperSession(liveTestConfig(join(root, phase), 'fixtures/data', ['SPY', 'SPX']), ac2.signal, 10, { onFrameDone }, (e) => {
+        if (e.type !== 'Quote' && e.type !== 'OptionQuote' && e.type !== 'IndexValue') return;
+        const now = Date.now();
+        t0 ??= now;
+        received++;
+        if ((received & 7) !== 0) return;
+        const sec = Math.floor((now - t0) / 1000);
+        let b = buckets.get(sec);
+        if (!b) buckets.set(sec, (b = []));
+        b.push(now - e.ts);
       });
       child.send({ cmd: 'sustain', rate, seconds, perFrame } satisfies Msg);
       const r2 = (await next()) as { sent: number };
