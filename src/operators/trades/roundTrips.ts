@@ -47,7 +47,8 @@ export function roundTrips(): OperatorFunction<OrderIntent | ExecutionReport, Tr
             b.signalId = ev.signalId;
             return;
           }
-          const b = bookOf(bracketIdOf(ev.orderId)) /* exits outside the bracket: `<intentId>-xN` */;
+          // Exits sent outside the bracket carry `<intentId>-xN`: they belong to the bracket's book.
+          const b = bookOf(bracketIdOf(ev.orderId));
           b.fees += ev.fees;
           if (ev.fillQuantity > 0) {
             if (ev.leg === 'entry') {
